@@ -1,0 +1,100 @@
+package dev.gmsa.tensor;
+
+/**
+ * The kernels. Every {@link Tensor} op allocates its output and calls one of these; autograd and the
+ * transformer never see a backend, so a GPU backend only has to implement this interface.
+ *
+ * <p>Conventions: {@code out} is a freshly allocated contiguous F32 tensor (I32 for indices) unless
+ * stated; inputs may be any strided view of any dtype (BF16/F16 are widened inside the kernel).
+ * Shapes have been checked by {@link Tensor} before a kernel is called.
+ */
+public interface Backend {
+    String name();
+
+    /** A zero-filled buffer of {@code length} elements. */
+    Storage allocate(DType dtype, int length);
+
+    /** Copies host floats into a new F32 buffer of this backend. */
+    Storage upload(float[] data);
+
+    /** Copies host ints into a new I32 buffer of this backend. */
+    Storage upload(int[] data);
+
+    /** Reads any view back to the host in row-major order (as floats; I32 values are converted). */
+    float[] download(Tensor t);
+
+    /** Reads an I32 view back to the host in row-major order. */
+    int[] downloadInts(Tensor t);
+
+    /** dst[i] = src[i] for same-shaped views; converts dtype (F32 to BF16 rounds to nearest even). */
+    void copy(Tensor src, Tensor dst);
+
+    void fill(Tensor dst, float value);
+
+    void unary(UnaryOp op, Tensor x, Tensor out);
+
+    /** a and b are already broadcast (expanded) to out's shape. */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** out[..] = mask[..] != 0 ? a[..] : b[..]; all three already broadcast to out's shape. */
+    void where(Tensor mask, Tensor a, Tensor b, Tensor out);
+
+    /** Reduces {@code axis}; out has x's shape with that axis of size 1. */
+    void reduce(ReduceOp op, Tensor x, int axis, Tensor out);
+
+    /** Index of the first maximum along {@code axis}; out is I32 with that axis of size 1. */
+    void argmax(Tensor x, int axis, Tensor out);
+
+    /**
+     * Batched matrix product: a [..., M, K] times b [..., K, N] into out [..., M, N]. The batch axes of
+     * a and b are already expanded to out's; transposed operands arrive as strided views, not copies.
+     */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    /** Softmax over the last axis. */
+    void softmax(Tensor x, Tensor out);
+
+    /** Log-softmax over the last axis. */
+    void logSoftmax(Tensor x, Tensor out);
+
+    /** out = x / sqrt(mean(x^2, last axis) + eps) * weight; weight has the last axis' length. */
+    void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out);
+
+    /**
+     * Rotary embedding of x [..., T, D] with tables cos, sin [T, D/2] (the angle of pair i at position t).
+     * {@code inverse} rotates by the negative angle, which is the backward of the forward rotation.
+     */
+    void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out);
+
+    /** out = x.indexSelect(axis, ids): ids is a 1-D I32 tensor, out has ids.length along axis. */
+    void indexSelect(Tensor x, int axis, Tensor ids, Tensor out);
+
+    /** out.indexSelect(axis, ids) += src, accumulating repeated ids (the backward of indexSelect). */
+    void indexAdd(Tensor src, int axis, Tensor ids, Tensor out);
+
+    /**
+     * Per-row cross-entropy of logits [N, V] against I32 targets [N] into out [N]; rows whose target is
+     * {@code ignoreIndex} get 0.
+     */
+    void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out);
+
+    /**
+     * d loss / d logits for loss = scale * sum of per-row cross-entropies: scale * (softmax - onehot), zero
+     * for ignored rows.
+     */
+    void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out);
+
+    /**
+     * Means over groups of {@code groupSize} consecutive positions along {@code axis}; the last group may be
+     * shorter and is averaged over its own length. out has ceil(len / groupSize) along that axis.
+     */
+    void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out);
+
+    /**
+     * One AdamW step in place on contiguous F32 param, grad, m, v (decoupled weight decay):
+     * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (m / c1 / (sqrt(v / c2) + eps) + wd p),
+     * with bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t.
+     */
+    void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+               float weightDecay, int step);
+}

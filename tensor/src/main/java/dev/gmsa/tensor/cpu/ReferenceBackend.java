@@ -1,0 +1,324 @@
+package dev.gmsa.tensor.cpu;
+
+import dev.gmsa.tensor.Backend;
+import dev.gmsa.tensor.BinaryOp;
+import dev.gmsa.tensor.DType;
+import dev.gmsa.tensor.ReduceOp;
+import dev.gmsa.tensor.RopeLayout;
+import dev.gmsa.tensor.Storage;
+import dev.gmsa.tensor.Tensor;
+import dev.gmsa.tensor.UnaryOp;
+
+/**
+ * Plain scalar loops, one element at a time, accumulating in double: the oracle every other backend's
+ * kernels are tested against. Written to be obviously right, not fast.
+ */
+public final class ReferenceBackend implements Backend {
+    private static final ReferenceBackend INSTANCE = new ReferenceBackend();
+
+    public static ReferenceBackend instance() {
+        return INSTANCE;
+    }
+
+    private ReferenceBackend() {}
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public Storage allocate(DType dtype, int length) {
+        return CpuStorage.allocate(this, dtype, length);
+    }
+
+    @Override
+    public Storage upload(float[] data) {
+        return CpuStorage.ofFloats(this, data.clone());
+    }
+
+    @Override
+    public Storage upload(int[] data) {
+        return CpuStorage.ofInts(this, data.clone());
+    }
+
+    // Element accessors by row-major number: every kernel below is written with these.
+    private static float get(Tensor t, int linear) {
+        return Strided.storage(t).get(Strided.position(t, linear));
+    }
+
+    private static void set(Tensor t, int linear, float v) {
+        Strided.storage(t).set(Strided.position(t, linear), v);
+    }
+
+    private static int getInt(Tensor t, int linear) {
+        return Strided.storage(t).getInt(Strided.position(t, linear));
+    }
+
+    /** Element at a multi-index. */
+    private static float at(Tensor t, int... index) {
+        int[] strides = t.strides();
+        int pos = t.offset();
+        for (int d = 0; d < index.length; d++) pos += index[d] * strides[d];
+        return Strided.storage(t).get(pos);
+    }
+
+    private static void put(Tensor t, float v, int... index) {
+        int[] strides = t.strides();
+        int pos = t.offset();
+        for (int d = 0; d < index.length; d++) pos += index[d] * strides[d];
+        Strided.storage(t).set(pos, v);
+    }
+
+    @Override
+    public float[] download(Tensor t) {
+        float[] out = new float[t.numel()];
+        for (int i = 0; i < out.length; i++) out[i] = get(t, i);
+        return out;
+    }
+
+    @Override
+    public int[] downloadInts(Tensor t) {
+        int[] out = new int[t.numel()];
+        for (int i = 0; i < out.length; i++) out[i] = getInt(t, i);
+        return out;
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        for (int i = 0; i < dst.numel(); i++) set(dst, i, get(src, i));
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        for (int i = 0; i < dst.numel(); i++) set(dst, i, value);
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        for (int i = 0; i < out.numel(); i++) set(out, i, op.apply(get(x, i)));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        for (int i = 0; i < out.numel(); i++) set(out, i, op.apply(get(a, i), get(b, i)));
+    }
+
+    @Override
+    public void where(Tensor mask, Tensor a, Tensor b, Tensor out) {
+        for (int i = 0; i < out.numel(); i++) set(out, i, get(mask, i) != 0 ? get(a, i) : get(b, i));
+    }
+
+    /** Splits a shape around an axis into (outer, axis length, inner) counts. */
+    private static int[] around(int[] shape, int axis) {
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        return new int[] {outer, shape[axis], inner};
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
+        int[] oli = around(x.shape(), axis);
+        int outer = oli[0], len = oli[1], inner = oli[2];
+        for (int o = 0; o < outer; o++)
+            for (int in = 0; in < inner; in++) {
+                double acc = op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : 0;
+                for (int l = 0; l < len; l++) {
+                    float v = get(x, (o * len + l) * inner + in);
+                    acc = op == ReduceOp.MAX ? Math.max(acc, v) : acc + v;
+                }
+                if (op == ReduceOp.MEAN) acc /= len;
+                set(out, o * inner + in, (float) acc);
+            }
+    }
+
+    @Override
+    public void argmax(Tensor x, int axis, Tensor out) {
+        int[] oli = around(x.shape(), axis);
+        int outer = oli[0], len = oli[1], inner = oli[2];
+        for (int o = 0; o < outer; o++)
+            for (int in = 0; in < inner; in++) {
+                int best = 0;
+                float bestValue = get(x, o * len * inner + in);
+                for (int l = 1; l < len; l++) {
+                    float v = get(x, (o * len + l) * inner + in);
+                    if (v > bestValue || (Float.isNaN(v) && !Float.isNaN(bestValue))) { best = l; bestValue = v; }
+                }
+                Strided.storage(out).setInt(Strided.position(out, o * inner + in), best);
+            }
+    }
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        int rank = out.rank();
+        int m = out.size(-2), n = out.size(-1), k = a.size(-1);
+        int batches = out.numel() / Math.max(m * n, 1);
+        if (m * n == 0) return;
+        for (int bi = 0; bi < batches; bi++) {
+            Tensor ab = batchItem(a, bi, rank), bb = batchItem(b, bi, rank), ob = batchItem(out, bi, rank);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) acc += (double) at(ab, i, p) * at(bb, p, j);
+                    put(ob, (float) acc, i, j);
+                }
+        }
+    }
+
+    /** The 2-D matrix number {@code index} (row-major over the batch axes) of a [..., R, C] view. */
+    static Tensor batchItem(Tensor t, int index, int rank) {
+        Tensor item = t;
+        int[] shape = t.shape();
+        for (int d = rank - 3; d >= 0; d--) {
+            item = item.select(d, index % shape[d]);
+            index /= shape[d];
+        }
+        return item;
+    }
+
+    @Override
+    public void softmax(Tensor x, Tensor out) {
+        rowwise(x, out, false);
+    }
+
+    @Override
+    public void logSoftmax(Tensor x, Tensor out) {
+        rowwise(x, out, true);
+    }
+
+    private void rowwise(Tensor x, Tensor out, boolean log) {
+        int n = x.size(-1), rows = x.numel() / Math.max(n, 1);
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, get(x, r * n + i));
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += Math.exp(get(x, r * n + i) - max);
+            for (int i = 0; i < n; i++) {
+                double z = get(x, r * n + i) - max;
+                set(out, r * n + i, (float) (log ? z - Math.log(sum) : Math.exp(z) / sum));
+            }
+        }
+    }
+
+    @Override
+    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
+        int n = x.size(-1), rows = x.numel() / Math.max(n, 1);
+        for (int r = 0; r < rows; r++) {
+            double ss = 0;
+            for (int i = 0; i < n; i++) {
+                double v = get(x, r * n + i);
+                ss += v * v;
+            }
+            double scale = 1.0 / Math.sqrt(ss / n + eps);
+            for (int i = 0; i < n; i++) set(out, r * n + i, (float) (get(x, r * n + i) * scale * get(weight, i)));
+        }
+    }
+
+    @Override
+    public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
+        int d = x.size(-1), t = x.size(-2), half = d / 2;
+        int rows = x.numel() / Math.max(d, 1);
+        for (int r = 0; r < rows; r++) {
+            int pos = r % t;
+            for (int i = 0; i < half; i++) {
+                int i0 = layout == RopeLayout.HALF_SPLIT ? i : 2 * i;
+                int i1 = layout == RopeLayout.HALF_SPLIT ? i + half : 2 * i + 1;
+                double c = get(cos, pos * half + i), s = get(sin, pos * half + i);
+                if (inverse) s = -s;
+                double x0 = get(x, r * d + i0), x1 = get(x, r * d + i1);
+                set(out, r * d + i0, (float) (x0 * c - x1 * s));
+                set(out, r * d + i1, (float) (x1 * c + x0 * s));
+            }
+        }
+    }
+
+    @Override
+    public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
+        int[] oli = around(out.shape(), axis);
+        int outer = oli[0], count = oli[1], inner = oli[2], len = x.size(axis);
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < count; j++) {
+                int id = getInt(ids, j);
+                for (int in = 0; in < inner; in++)
+                    set(out, (o * count + j) * inner + in, get(x, (o * len + id) * inner + in));
+            }
+    }
+
+    @Override
+    public void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
+        int[] oli = around(src.shape(), axis);
+        int outer = oli[0], count = oli[1], inner = oli[2], len = out.size(axis);
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < count; j++) {
+                int id = getInt(ids, j);
+                for (int in = 0; in < inner; in++) {
+                    int dst = (o * len + id) * inner + in;
+                    set(out, dst, get(out, dst) + get(src, (o * count + j) * inner + in));
+                }
+            }
+    }
+
+    @Override
+    public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out) {
+        int rows = logits.size(0), v = logits.size(1);
+        for (int r = 0; r < rows; r++) {
+            int target = getInt(targets, r);
+            if (target == ignoreIndex) { set(out, r, 0f); continue; }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < v; i++) max = Math.max(max, get(logits, r * v + i));
+            double sum = 0;
+            for (int i = 0; i < v; i++) sum += Math.exp(get(logits, r * v + i) - max);
+            set(out, r, (float) (Math.log(sum) + max - get(logits, r * v + target)));
+        }
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out) {
+        int rows = logits.size(0), v = logits.size(1);
+        for (int r = 0; r < rows; r++) {
+            int target = getInt(targets, r);
+            if (target == ignoreIndex) {
+                for (int i = 0; i < v; i++) set(out, r * v + i, 0f);
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < v; i++) max = Math.max(max, get(logits, r * v + i));
+            double sum = 0;
+            for (int i = 0; i < v; i++) sum += Math.exp(get(logits, r * v + i) - max);
+            for (int i = 0; i < v; i++) {
+                double p = Math.exp(get(logits, r * v + i) - max) / sum;
+                set(out, r * v + i, (float) (scale * (p - (i == target ? 1 : 0))));
+            }
+        }
+    }
+
+    @Override
+    public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
+        int[] oli = around(x.shape(), axis);
+        int outer = oli[0], len = oli[1], inner = oli[2], groups = out.size(axis);
+        for (int o = 0; o < outer; o++)
+            for (int g = 0; g < groups; g++) {
+                int start = g * groupSize, end = Math.min(start + groupSize, len);
+                for (int in = 0; in < inner; in++) {
+                    double acc = 0;
+                    for (int l = start; l < end; l++) acc += get(x, (o * len + l) * inner + in);
+                    set(out, (o * groups + g) * inner + in, (float) (acc / (end - start)));
+                }
+            }
+    }
+
+    @Override
+    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                      float weightDecay, int step) {
+        double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
+        for (int i = 0; i < param.numel(); i++) {
+            double g = get(grad, i), p = get(param, i);
+            double mi = beta1 * get(m, i) + (1 - beta1) * g;
+            double vi = beta2 * get(v, i) + (1 - beta2) * g * g;
+            set(m, i, (float) mi);
+            set(v, i, (float) vi);
+            set(param, i, (float) (p - lr * (mi / c1 / (Math.sqrt(vi / c2) + eps) + weightDecay * p)));
+        }
+    }
+}
