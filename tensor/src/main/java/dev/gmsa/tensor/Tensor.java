@@ -147,6 +147,7 @@ public final class Tensor {
     }
 
     public boolean isContiguous() {
+        if (Shape.numel(shape) == 0) return true; // no elements, nothing out of place
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;

@@ -9,20 +9,37 @@ import dev.gmsa.tensor.Storage;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.tensor.UnaryOp;
 
+import java.util.function.Consumer;
+
 /**
  * The default backend: host memory, kernels on the Vector API, spread over {@link Parallel}'s threads.
- * Kernels not yet specialised fall back to the scalar {@link ReferenceBackend} loops, which work on any
- * host view.
+ * Each kernel lives in its own class ({@link ElementwiseKernels}, {@link ReductionKernels}, ...): fast paths
+ * for contiguous F32, and general paths for any strided view of any dtype. Matrix products are {@link Gemm}'s.
  */
 public final class CpuBackend implements Backend {
     private static final CpuBackend INSTANCE = new CpuBackend();
-    private static final ReferenceBackend SCALAR = ReferenceBackend.instance();
 
     public static CpuBackend instance() {
         return INSTANCE;
     }
 
     private CpuBackend() {}
+
+    /**
+     * Runs a kernel that writes a contiguous F32 output (what {@link dev.gmsa.tensor.Tensor} always passes).
+     * Any other {@code out} gets a dense temporary, copied in first when the kernel accumulates, and back after.
+     */
+    private static void intoDense(Tensor out, boolean accumulate, Consumer<Tensor> kernel) {
+        if (out.numel() == 0) return;
+        if (StridedLoops.denseArray(out) != null) {
+            kernel.accept(out);
+            return;
+        }
+        Tensor dense = Tensor.empty(INSTANCE, DType.F32, out.shape());
+        if (accumulate) CopyKernels.copy(out, dense);
+        kernel.accept(dense);
+        CopyKernels.copy(dense, out);
+    }
 
     @Override
     public String name() {
@@ -46,47 +63,47 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] download(Tensor t) {
-        return SCALAR.download(t);
+        return CopyKernels.download(t);
     }
 
     @Override
     public int[] downloadInts(Tensor t) {
-        return SCALAR.downloadInts(t);
+        return CopyKernels.downloadInts(t);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        SCALAR.copy(src, dst);
+        CopyKernels.copy(src, dst);
     }
 
     @Override
     public void fill(Tensor dst, float value) {
-        SCALAR.fill(dst, value);
+        CopyKernels.fill(dst, value);
     }
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        SCALAR.unary(op, x, out);
+        intoDense(out, false, o -> ElementwiseKernels.unary(op, x, o));
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        SCALAR.binary(op, a, b, out);
+        intoDense(out, false, o -> ElementwiseKernels.binary(op, a, b, o));
     }
 
     @Override
     public void where(Tensor mask, Tensor a, Tensor b, Tensor out) {
-        SCALAR.where(mask, a, b, out);
+        intoDense(out, false, o -> ElementwiseKernels.where(mask, a, b, o));
     }
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        SCALAR.reduce(op, x, axis, out);
+        intoDense(out, false, o -> ReductionKernels.reduce(op, x, axis, o));
     }
 
     @Override
     public void argmax(Tensor x, int axis, Tensor out) {
-        SCALAR.argmax(x, axis, out);
+        ReductionKernels.argmax(x, axis, out);
     }
 
     @Override
@@ -96,52 +113,52 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, Tensor out) {
-        SCALAR.softmax(x, out);
+        intoDense(out, false, o -> SoftmaxKernels.softmax(x, o, false));
     }
 
     @Override
     public void logSoftmax(Tensor x, Tensor out) {
-        SCALAR.logSoftmax(x, out);
+        intoDense(out, false, o -> SoftmaxKernels.softmax(x, o, true));
     }
 
     @Override
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-        SCALAR.rmsNorm(x, weight, eps, out);
+        intoDense(out, false, o -> NormKernels.rmsNorm(x, weight, eps, o));
     }
 
     @Override
     public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
-        SCALAR.rope(x, cos, sin, layout, inverse, out);
+        intoDense(out, false, o -> RopeKernel.rope(x, cos, sin, layout, inverse, o));
     }
 
     @Override
     public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
-        SCALAR.indexSelect(x, axis, ids, out);
+        intoDense(out, false, o -> GatherKernels.indexSelect(x, axis, ids, o));
     }
 
     @Override
     public void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
-        SCALAR.indexAdd(src, axis, ids, out);
+        intoDense(out, true, o -> GatherKernels.indexAdd(src, axis, ids, o));
     }
 
     @Override
     public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out) {
-        SCALAR.crossEntropy(logits, targets, ignoreIndex, out);
+        intoDense(out, false, o -> CrossEntropyKernel.forward(logits, targets, ignoreIndex, o));
     }
 
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out) {
-        SCALAR.crossEntropyBackward(logits, targets, ignoreIndex, scale, out);
+        intoDense(out, false, o -> CrossEntropyKernel.backward(logits, targets, ignoreIndex, scale, o));
     }
 
     @Override
     public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        SCALAR.groupMeanPool(x, axis, groupSize, out);
+        intoDense(out, false, o -> PoolKernel.groupMeanPool(x, axis, groupSize, o));
     }
 
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                       float weightDecay, int step) {
-        SCALAR.adamw(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
+        AdamWKernel.adamw(param, grad, m, v, AdamWKernel.Step.of(lr, beta1, beta2, eps, weightDecay, step));
     }
 }

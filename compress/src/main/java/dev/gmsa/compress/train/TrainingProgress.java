@@ -1,0 +1,56 @@
+package dev.gmsa.compress.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.time.Duration;
+
+/**
+ * Progress of a training run on stderr (steps, loss, tokens/s, ETA) through the progressbar library;
+ * stdout stays free for key=value lines.
+ */
+public final class TrainingProgress implements AutoCloseable {
+    private final ProgressBar bar;
+    private final long startNanos = System.nanoTime();
+    private long tokens;
+
+    public TrainingProgress(String task, int totalSteps, int alreadyDone) {
+        this.bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(totalSteps)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .showSpeed()
+                .setUnit(" steps", 1)
+                .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+                .setEtaFunction(state -> state.getCurrent() <= alreadyDone ? java.util.Optional.empty()
+                        : java.util.Optional.of(Duration.ofNanos((long) ((System.nanoTime() - startNanos)
+                        * (double) (state.getMax() - state.getCurrent()) / (state.getCurrent() - alreadyDone)))))
+                .setMaxRenderedLength(110)
+                .continuousUpdate()
+                .build();
+        bar.stepTo(alreadyDone);
+    }
+
+    /** Records one finished step. */
+    public void step(float loss, long stepTokens) {
+        tokens += stepTokens;
+        bar.setExtraMessage(String.format(" loss %.4f  %.0f tok/s", loss, tokensPerSecond()));
+        bar.step();
+    }
+
+    public double tokensPerSecond() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return seconds > 0 ? tokens / seconds : 0;
+    }
+
+    public double elapsedSeconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    @Override
+    public void close() {
+        bar.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gmsa.transformer;
+
+import dev.gmsa.autograd.Var;
+import dev.gmsa.tensor.RopeLayout;
+import dev.gmsa.tensor.Tensor;
+
+/**
+ * Causal self-attention with grouped-query heads and rotary positions; optional q/k/v biases (Qwen2)
+ * and per-head RMS norms on q and k (Qwen3).
+ */
+public final class Attention {
+    private final ModelConfig config;
+    final Linear query, key, value, output;
+    final Var queryNorm, keyNorm; // null unless config.qkNorm()
+
+    Attention(ModelConfig config, Linear query, Linear key, Linear value, Linear output, Var queryNorm, Var keyNorm) {
+        this.config = config;
+        this.query = query;
+        this.key = key;
+        this.value = value;
+        this.output = output;
+        this.queryNorm = queryNorm;
+        this.keyNorm = keyNorm;
+    }
+
+    /**
+     * x [B, T, D] at positions [start, start + T) -> [B, T, D]. With a cache, keys and values of earlier
+     * positions come from it and this call's are stored into it (inference only: the cache holds no tape).
+     */
+    Var forward(Var x, RopeTables rope, int start, KvCache cache, int layer) {
+        int batch = x.size(0), t = x.size(1), hd = config.headDim();
+        Var q = heads(query.forward(x), batch, t, config.numHeads(), queryNorm);       // [B, H, T, hd]
+        Var k = heads(key.forward(x), batch, t, config.numKeyValueHeads(), keyNorm);   // [B, KV, T, hd]
+        Var v = heads(value.forward(x), batch, t, config.numKeyValueHeads(), null);
+        Tensor cos = rope.cos(start, t), sin = rope.sin(start, t);
+        q = q.rope(cos, sin, RopeLayout.HALF_SPLIT);
+        k = k.rope(cos, sin, RopeLayout.HALF_SPLIT);
+        int keyLength = start + t;
+        if (cache != null) {
+            cache.write(layer, start, k.value(), v.value());
+            k = Var.constant(cache.keys(layer, keyLength));
+            v = Var.constant(cache.values(layer, keyLength));
+        } else if (start != 0) {
+            throw new IllegalArgumentException("attention without a KV cache must start at position 0, got " + start);
+        }
+        k = repeatKvHeads(k);
+        v = repeatKvHeads(v);
+        Var scores = q.matmul(k.mT()).mul((float) (1.0 / Math.sqrt(hd)));             // [B, H, T, S]
+        if (t > 1) scores = scores.maskedFill(Tensor.causalMask(t, keyLength, start), Float.NEGATIVE_INFINITY);
+        Var mixed = scores.softmax().matmul(v);                                         // [B, H, T, hd]
+        Var merged = mixed.permute(0, 2, 1, 3).reshape(batch, t, config.numHeads() * hd);
+        return output.forward(merged);
+    }
+
+    /** [B, T, heads * hd] -> [B, heads, T, hd], with the optional per-head RMS norm. */
+    private Var heads(Var projected, int batch, int t, int heads, Var norm) {
+        Var h = projected.reshape(batch, t, heads, config.headDim());
+        if (norm != null) h = h.rmsNorm(norm, (float) config.rmsNormEps());
+        return h.permute(0, 2, 1, 3);
+    }
+
+    /** [B, KV, S, hd] -> [B, H, S, hd]: each KV head serves groupSize query heads. */
+    private Var repeatKvHeads(Var kv) {
+        int g = config.groupSize();
+        if (g == 1) return kv;
+        int b = kv.size(0), kvHeads = kv.size(1), s = kv.size(2), hd = kv.size(3);
+        return kv.unsqueeze(2).expand(b, kvHeads, g, s, hd).reshape(b, kvHeads * g, s, hd);
+    }
+}

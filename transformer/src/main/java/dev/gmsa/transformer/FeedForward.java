@@ -1,0 +1,19 @@
+package dev.gmsa.transformer;
+
+import dev.gmsa.autograd.Var;
+
+/** SwiGLU: down(silu(gate(x)) * up(x)). */
+public final class FeedForward {
+    final Linear gate, up, down;
+
+    FeedForward(Linear gate, Linear up, Linear down) {
+        this.gate = gate;
+        this.up = up;
+        this.down = down;
+    }
+
+    /** x [..., D] -> [..., D] */
+    Var forward(Var x) {
+        return down.forward(gate.forward(x).silu().mul(up.forward(x)));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.gmsa.transformer;
+
+import dev.gmsa.autograd.Var;
+
+/**
+ * y = x W^T (+ b), with W stored [out, in] as in Hugging Face checkpoints. The transposed weight is a view,
+ * so BF16 weights are read in place by the matmul kernel.
+ */
+public final class Linear {
+    private Var weight;
+    private final Var bias;
+
+    public Linear(Var weight, Var bias) {
+        if (weight.rank() != 2) throw new IllegalArgumentException("linear weight " + weight.name() + " must be 2-D, got " + java.util.Arrays.toString(weight.shape()));
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0)))
+            throw new IllegalArgumentException("linear bias " + bias.name() + " does not match weight " + java.util.Arrays.toString(weight.shape()));
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** x [..., in] -> [..., out] */
+    public Var forward(Var x) {
+        Var y = x.matmul(weight.mT());
+        return bias == null ? y : y.add(bias);
+    }
+
+    public Var weight() {
+        return weight;
+    }
+
+    public Var bias() {
+        return bias;
+    }
+
+    public int inFeatures() {
+        return weight.size(1);
+    }
+
+    public int outFeatures() {
+        return weight.size(0);
+    }
+}

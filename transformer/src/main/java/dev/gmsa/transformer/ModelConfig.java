@@ -1,0 +1,85 @@
+package dev.gmsa.transformer;
+
+import java.util.List;
+
+/**
+ * The hyper-parameters of a decoder-only transformer of the LLaMA family (LLaMA-2/3, Qwen2/2.5, Qwen3), as read
+ * from a Hugging Face {@code config.json}. Architecture differences are flags, not subclasses:
+ * Qwen2 adds q/k/v biases, Qwen3 adds RMS norms on q and k and may have {@code headDim != hiddenSize / numHeads}.
+ *
+ * @param architecture      {@code llama}, {@code qwen2} or {@code qwen3}
+ * @param numKeyValueHeads  grouped-query attention: each KV head serves {@code numHeads / numKeyValueHeads} query heads
+ * @param ropeScaling       null unless the config asks for llama3 frequency scaling
+ * @param qkvBias           q_proj, k_proj and v_proj carry a bias
+ * @param outputBias        o_proj carries a bias
+ * @param mlpBias           gate/up/down projections carry a bias
+ * @param qkNorm            RMS norm over each head of q and k before RoPE (Qwen3)
+ * @param bosTokenIds       empty when the config names none; a list because some configs give several
+ * @param dtype             the stored weights' dtype as the config names it ({@code float32}, {@code bfloat16}, ...)
+ */
+public record ModelConfig(
+        String architecture,
+        int hiddenSize,
+        int intermediateSize,
+        int numLayers,
+        int numHeads,
+        int numKeyValueHeads,
+        int headDim,
+        int vocabSize,
+        double rmsNormEps,
+        double ropeTheta,
+        Llama3RopeScaling ropeScaling,
+        int maxPositionEmbeddings,
+        boolean tieWordEmbeddings,
+        boolean qkvBias,
+        boolean outputBias,
+        boolean mlpBias,
+        boolean qkNorm,
+        List<Integer> bosTokenIds,
+        List<Integer> eosTokenIds,
+        String dtype) {
+
+    public static final List<String> SUPPORTED_ARCHITECTURES = List.of("llama", "qwen2", "qwen3");
+
+    public ModelConfig {
+        if (!SUPPORTED_ARCHITECTURES.contains(architecture))
+            throw new IllegalArgumentException("unsupported architecture " + architecture + " (supported: llama, qwen2, qwen3)");
+        requirePositive("hidden_size", hiddenSize);
+        requirePositive("intermediate_size", intermediateSize);
+        requirePositive("num_hidden_layers", numLayers);
+        requirePositive("num_attention_heads", numHeads);
+        requirePositive("num_key_value_heads", numKeyValueHeads);
+        requirePositive("head_dim", headDim);
+        requirePositive("vocab_size", vocabSize);
+        requirePositive("max_position_embeddings", maxPositionEmbeddings);
+        if (numHeads % numKeyValueHeads != 0)
+            throw new IllegalArgumentException("num_attention_heads " + numHeads + " is not a multiple of num_key_value_heads " + numKeyValueHeads);
+        if (headDim % 2 != 0) throw new IllegalArgumentException("head_dim " + headDim + " must be even for RoPE");
+        if (!(rmsNormEps > 0)) throw new IllegalArgumentException("rms_norm_eps must be > 0, got " + rmsNormEps);
+        if (!(ropeTheta > 0)) throw new IllegalArgumentException("rope_theta must be > 0, got " + ropeTheta);
+        bosTokenIds = List.copyOf(bosTokenIds);
+        eosTokenIds = List.copyOf(eosTokenIds);
+    }
+
+    private static void requirePositive(String key, int value) {
+        if (value <= 0) throw new IllegalArgumentException(key + " must be > 0, got " + value);
+    }
+
+    /** Query heads sharing one key/value head. */
+    public int groupSize() {
+        return numHeads / numKeyValueHeads;
+    }
+
+    /**
+     * RoPE inverse frequencies, one per rotary pair: {@code theta^(-2i/headDim)} for i in [0, headDim/2),
+     * then llama3 scaling if configured. Computed in double, rounded once to float.
+     */
+    public float[] ropeInverseFrequencies() {
+        float[] inv = new float[headDim / 2];
+        for (int i = 0; i < inv.length; i++) {
+            double f = 1.0 / Math.pow(ropeTheta, (2.0 * i) / headDim);
+            inv[i] = (float) (ropeScaling == null ? f : ropeScaling.scale(f));
+        }
+        return inv;
+    }
+}
