@@ -2,7 +2,7 @@ package dev.gmsa.autograd;
 
 /**
  * Whether ops record themselves on the tape (per thread). Inference and evaluation run inside
- * {@code try (var s = Grad.disabled()) { ... }}: ops then compute values only and keep no graph.
+ * {@code try (var _ = Grad.disabled()) { ... }}: ops then compute values only and keep no graph.
  */
 public final class Grad {
     private static final ThreadLocal<Boolean> ENABLED = ThreadLocal.withInitial(() -> Boolean.TRUE);

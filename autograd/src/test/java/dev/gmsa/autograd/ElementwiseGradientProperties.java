@@ -21,7 +21,7 @@ class ElementwiseGradientProperties {
     private static final Map<String, BinaryOperator<Var>> BINARY = Map.of(
             "add", Var::add, "sub", Var::sub, "mul", Var::mul, "div", Var::div);
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void binaryOpsReduceBroadcastGradientsToEachInputShape(@ForAll long seed, @ForAll Layout layoutA, @ForAll Layout layoutB,
                                                            @ForAll @IntRange(min = 0, max = 4) int rank) {
         onReference(() -> {
@@ -36,7 +36,7 @@ class ElementwiseGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void scalarOperandOps(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 0, max = 3) int rank) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
@@ -65,7 +65,7 @@ class ElementwiseGradientProperties {
             Map.entry("square", new Unary(Var::square, Values.GAUSSIAN)),
             Map.entry("abs", new Unary(Var::abs, Values.AWAY_FROM_ZERO)));
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void unaryOps(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 0, max = 4) int rank) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
@@ -74,7 +74,7 @@ class ElementwiseGradientProperties {
         });
     }
 
-    @Property(tries = 20)
+    @Property(tries = 30)
     void aVarUsedTwiceGetsBothContributions(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int n) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);

@@ -72,7 +72,7 @@ final class GradCheck {
 
     /** f evaluated at contiguous tensors holding {@code values}, recording nothing. */
     private static float[] objectiveOutput(Function<List<Var>, Var> f, Tensor[] inputs, float[][] values) {
-        try (var noGrad = Grad.disabled()) {
+        try (var _ = Grad.disabled()) {
             List<Var> constants = new ArrayList<>();
             for (int i = 0; i < inputs.length; i++) constants.add(Var.constant(Inputs.of(values[i], inputs[i].shape())));
             return f.apply(constants).value().toFloatArray();

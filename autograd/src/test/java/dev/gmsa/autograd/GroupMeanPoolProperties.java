@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The pooling that compresses a sequence into group means: its defining invariants, forward and backward. */
 class GroupMeanPoolProperties {
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void aConstantSequencePoolsToTheSameConstant(@ForAll @IntRange(min = 1, max = 13) int length,
                                                  @ForAll @IntRange(min = 1, max = 5) int groupSize,
                                                  @ForAll @IntRange(min = -50, max = 50) int c) {
@@ -25,7 +25,7 @@ class GroupMeanPoolProperties {
         });
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void groupMeansWeightedByGroupLengthSumToTheSequenceMean(@ForAll long seed, @ForAll Layout layout,
                                                              @ForAll @IntRange(min = 1, max = 13) int length,
                                                              @ForAll @IntRange(min = 1, max = 5) int groupSize) {
@@ -42,7 +42,7 @@ class GroupMeanPoolProperties {
         });
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void permutingPositionsWithinAGroupChangesNothing(@ForAll long seed, @ForAll @IntRange(min = 1, max = 13) int length,
                                                       @ForAll @IntRange(min = 1, max = 5) int groupSize) {
         onReference(() -> {
@@ -70,7 +70,7 @@ class GroupMeanPoolProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void backwardGivesEachPositionItsGroupsGradientOverTheGroupLength(@ForAll @IntRange(min = 1, max = 13) int length,
                                                                       @ForAll @IntRange(min = 1, max = 5) int groupSize) {
         onReference(() -> {

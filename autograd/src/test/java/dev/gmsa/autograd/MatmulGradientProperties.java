@@ -13,7 +13,7 @@ import static dev.gmsa.autograd.GradCheck.onReference;
 /** Gradients of matmul for every NumPy case: 1-D promotion, batches, broadcast batches, transposed operands. */
 class MatmulGradientProperties {
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void matmulAllOperandKinds(@ForAll long seed, @ForAll Layout layoutA, @ForAll Layout layoutB,
                                @ForAll @IntRange(min = 1, max = 4) int m, @ForAll @IntRange(min = 1, max = 4) int k,
                                @ForAll @IntRange(min = 1, max = 4) int n, @ForAll @IntRange(min = 1, max = 3) int batch) {
@@ -37,7 +37,7 @@ class MatmulGradientProperties {
         });
     }
 
-    @Property(tries = 20)
+    @Property(tries = 30)
     void matmulAgainstATransposedVar(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int t,
                                      @ForAll @IntRange(min = 1, max = 4) int d) {
         onReference(() -> {

@@ -16,7 +16,7 @@ import static dev.gmsa.autograd.GradCheck.onReference;
 /** Gradients of the neural-network ops: fused forwards with hand-written backwards, and composed ones. */
 class NnGradientProperties {
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void softmaxAndLogSoftmax(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 3) int rank) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
@@ -26,7 +26,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void rmsNormOfInputAndWeight(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 3) int rank) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
@@ -42,7 +42,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void ropeBackwardIsTheInverseRotation(@ForAll long seed, @ForAll Layout layout, @ForAll RopeLayout ropeLayout,
                                           @ForAll @IntRange(min = 1, max = 4) int t, @ForAll @IntRange(min = 1, max = 3) int halfD) {
         onReference(() -> {
@@ -54,7 +54,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void indexSelectAndEmbeddingAccumulateRepeatedIds(@ForAll long seed, @ForAll Layout layout,
                                                       @ForAll @IntRange(min = 1, max = 3) int rank) {
         onReference(() -> {
@@ -69,7 +69,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void concatAndStackSplitTheGradient(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 3) int rank) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
@@ -85,7 +85,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void maskedFillPassesNoGradientWhereMasked(@ForAll long seed, @ForAll Layout layout,
                                                @ForAll @IntRange(min = 1, max = 5) int t) {
         onReference(() -> {
@@ -104,7 +104,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 20)
+    @Property(tries = 30)
     void dropoutGradientIsItsMask(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 8) int n) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
@@ -114,7 +114,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void crossEntropyOverRowsNotIgnored(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 5) int rows,
                                         @ForAll @IntRange(min = 1, max = 6) int vocab) {
         onReference(() -> {
@@ -130,7 +130,7 @@ class NnGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void groupMeanPool(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 3) int rank,
                        @ForAll @IntRange(min = 1, max = 4) int groupSize) {
         onReference(() -> {

@@ -13,7 +13,7 @@ import static dev.gmsa.autograd.GradCheck.onReference;
 /** Gradients of sum, mean and max over an axis and over everything. */
 class ReductionGradientProperties {
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void sumAndMeanOverAnAxis(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 4) int rank,
                               @ForAll boolean keepDim) {
         onReference(() -> {
@@ -25,7 +25,7 @@ class ReductionGradientProperties {
         });
     }
 
-    @Property(tries = 30)
+    @Property(tries = 50)
     void maxOverAnAxisWithoutTies(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 4) int rank,
                                   @ForAll boolean keepDim) {
         onReference(() -> {
@@ -36,7 +36,7 @@ class ReductionGradientProperties {
         });
     }
 
-    @Property(tries = 20)
+    @Property(tries = 30)
     void sumAndMeanOfEverything(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 0, max = 4) int rank) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);

@@ -70,10 +70,10 @@ class TapeTest {
     void gradDisabledRecordsNothingAndScopesNest() {
         Var p = Var.param(Tensor.ones(3));
         assertTrue(Grad.enabled());
-        try (var outer = Grad.disabled()) {
+        try (var _ = Grad.disabled()) {
             Var y = p.mul(2f).exp();
             assertFalse(y.requiresGrad());
-            try (var inner = Grad.enabledScope()) {
+            try (var _ = Grad.enabledScope()) {
                 assertTrue(p.mul(2f).requiresGrad());
             }
             assertFalse(Grad.enabled());

@@ -7,8 +7,9 @@ import dev.gmsa.autograd.Var;
  * so BF16 weights are read in place by the matmul kernel.
  */
 public final class Linear {
-    private Var weight;
+    private final Var weight;
     private final Var bias;
+    private LoraAdapter lora; // null unless a LoRA adapter is attached
 
     public Linear(Var weight, Var bias) {
         if (weight.rank() != 2) throw new IllegalArgumentException("linear weight " + weight.name() + " must be 2-D, got " + java.util.Arrays.toString(weight.shape()));
@@ -21,7 +22,18 @@ public final class Linear {
     /** x [..., in] -> [..., out] */
     public Var forward(Var x) {
         Var y = x.matmul(weight.mT());
-        return bias == null ? y : y.add(bias);
+        if (bias != null) y = y.add(bias);
+        return lora == null ? y : y.add(lora.forward(x));
+    }
+
+    /** Adds a trainable low-rank update to this (usually frozen) layer. */
+    public void attachLora(LoraAdapter adapter) {
+        if (lora != null) throw new IllegalStateException("linear " + weight.name() + " already has a LoRA adapter");
+        this.lora = adapter;
+    }
+
+    public LoraAdapter lora() {
+        return lora;
     }
 
     public Var weight() {

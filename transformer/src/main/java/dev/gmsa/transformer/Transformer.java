@@ -73,6 +73,23 @@ public final class Transformer {
         return blocks;
     }
 
+    /** Every linear layer of blocks [0, layers) by its Hugging Face prefix, e.g. "model.layers.0.self_attn.q_proj". */
+    public Map<String, Linear> linears(int layers) {
+        Map<String, Linear> out = new LinkedHashMap<>();
+        for (int i = 0; i < layers; i++) {
+            String p = "model.layers." + i + ".";
+            DecoderBlock b = blocks.get(i);
+            out.put(p + "self_attn.q_proj", b.attention.query);
+            out.put(p + "self_attn.k_proj", b.attention.key);
+            out.put(p + "self_attn.v_proj", b.attention.value);
+            out.put(p + "self_attn.o_proj", b.attention.output);
+            out.put(p + "mlp.gate_proj", b.mlp.gate);
+            out.put(p + "mlp.up_proj", b.mlp.up);
+            out.put(p + "mlp.down_proj", b.mlp.down);
+        }
+        return out;
+    }
+
     public RopeTables rope() {
         return rope;
     }
@@ -122,29 +139,10 @@ public final class Transformer {
     // ---------------------------------------------------------------- weights by name
 
     private DecoderBlock block(int i) {
-        String p = "model.layers." + i + ".";
-        int d = config.hiddenSize(), hd = config.headDim(), ff = config.intermediateSize();
-        int qOut = config.numHeads() * hd, kvOut = config.numKeyValueHeads() * hd;
-        Attention attention = new Attention(config,
-                linear(p + "self_attn.q_proj", qOut, d, config.qkvBias()),
-                linear(p + "self_attn.k_proj", kvOut, d, config.qkvBias()),
-                linear(p + "self_attn.v_proj", kvOut, d, config.qkvBias()),
-                linear(p + "self_attn.o_proj", d, qOut, config.outputBias()),
-                config.qkNorm() ? require(p + "self_attn.q_norm.weight", hd) : null,
-                config.qkNorm() ? require(p + "self_attn.k_norm.weight", hd) : null);
-        FeedForward mlp = new FeedForward(
-                linear(p + "mlp.gate_proj", ff, d, config.mlpBias()),
-                linear(p + "mlp.up_proj", ff, d, config.mlpBias()),
-                linear(p + "mlp.down_proj", d, ff, config.mlpBias()));
-        return new DecoderBlock(config, require(p + "input_layernorm.weight", d), attention,
-                require(p + "post_attention_layernorm.weight", d), mlp);
+        return DecoderBlock.build(config, i, this::require);
     }
 
-    private Linear linear(String prefix, int out, int in, boolean bias) {
-        return new Linear(require(prefix + ".weight", out, in), bias ? require(prefix + ".bias", out) : null);
-    }
-
-    private Var require(String name, int... shape) {
+    Var require(String name, int... shape) {
         Var v = parameters.get(name);
         if (v == null) throw new IllegalArgumentException("missing weight " + name + " (expected shape " + java.util.Arrays.toString(shape) + ")");
         if (!java.util.Arrays.equals(v.shape(), shape))

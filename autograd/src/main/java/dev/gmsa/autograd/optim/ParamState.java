@@ -37,7 +37,7 @@ abstract class ParamState implements Optimizer {
                     throw new IllegalArgumentException(optimizer + ": parameter " + p + " must be a contiguous F32 tensor (it is updated in place), got " + v);
                 String key = p.name() != null ? p.name() : "param" + unnamed++;
                 if (keys.containsKey(p)) throw new IllegalArgumentException(optimizer + ": parameter " + p + " appears twice");
-                if (paramsByKey.containsKey(key) || key.equals(STEP_KEY))
+                if (paramsByKey.containsKey(key))
                     throw new IllegalArgumentException(optimizer + ": two parameters share the state key '" + key + "'; give them distinct names");
                 keys.put(p, key);
                 paramsByKey.put(key, p);

@@ -69,7 +69,7 @@ final class DTypeConversions {
         for (; k < bound; k += F.length()) {
             FloatVector v = FloatVector.fromArray(F, src, srcOff + k);
             IntVector bits = v.reinterpretAsInts();
-            IntVector rounding = bits.lanewise(VectorOperators.LSHR, 16).and(0).add(0x8000);
+            IntVector rounding = bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7fff);
             IntVector top = bits.add(rounding).lanewise(VectorOperators.LSHR, 16);
             top = top.blend(quietNan, v.test(VectorOperators.IS_NAN).cast(I));
             ShortVector narrow = (ShortVector) top.convertShape(VectorOperators.I2S, S, 0);

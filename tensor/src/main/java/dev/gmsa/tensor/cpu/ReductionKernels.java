@@ -53,7 +53,7 @@ final class ReductionKernels {
                 if (op == ReduceOp.MAX) VectorRows.maxInto(a, off, n, dst, at);
                 else VectorRows.addInto(a, off, n, dst, at);
             }
-            if (op == ReduceOp.MEAN) VectorRows.scale(dst, at, n, 1f / (len+1), dst, at);
+            if (op == ReduceOp.MEAN) VectorRows.scale(dst, at, n, 1f / len, dst, at);
         });
     }
 
