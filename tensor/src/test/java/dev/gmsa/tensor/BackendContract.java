@@ -175,7 +175,7 @@ public abstract class BackendContract {
         }
     }
 
-    @Property(tries = 10)
+    @Test
     void unaryOpsFollowTheReferenceOnSpecialValues() {
         float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f, -1e-30f,
                 88f, -88f, 100f, -100f, 20f, -20f, 1e30f, -1e30f, 0.5f, -0.5f, 1f};

@@ -3,6 +3,8 @@ package dev.gmsa.tensor.cpu;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * A view seen as equal blocks: the elements over its trailing axes (from {@code firstInnerAxis} on), one
  * block per index of the leading axes. Kernels work block by block: a contiguous heap F32 block is used in
@@ -27,8 +29,8 @@ final class Blocks {
     Blocks(CpuStorage storage, int[] shape, int[] strides, int offset, int firstInnerAxis) {
         this.storage = storage;
         this.offset = offset;
-        this.leadShape = java.util.Arrays.copyOf(shape, firstInnerAxis);
-        this.leadStrides = java.util.Arrays.copyOf(strides, firstInnerAxis);
+        this.leadShape = Arrays.copyOf(shape, firstInnerAxis);
+        this.leadStrides = Arrays.copyOf(strides, firstInnerAxis);
         this.count = product(shape, 0, firstInnerAxis);
         this.length = product(shape, firstInnerAxis, shape.length);
         int merged = mergedStride(shape, strides, firstInnerAxis);
@@ -142,8 +144,8 @@ final class Blocks {
     }
 
     private static int[] relativePositions(int[] shape, int[] strides, int from) {
-        int[] innerShape = java.util.Arrays.copyOfRange(shape, from, shape.length);
-        int[] innerStrides = java.util.Arrays.copyOfRange(strides, from, strides.length);
+        int[] innerShape = Arrays.copyOfRange(shape, from, shape.length);
+        int[] innerStrides = Arrays.copyOfRange(strides, from, strides.length);
         int n = product(innerShape, 0, innerShape.length);
         int[] out = new int[n];
         int[] index = new int[innerShape.length];

@@ -3,6 +3,8 @@ package dev.gmsa.tensor.cpu;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * How the CPU kernels walk views: axes merged so loops run over few long rows, rows split into tiles
  * spread over {@link Parallel}'s threads when the work pays for it, and per-thread scratch rows.
@@ -52,8 +54,8 @@ final class StridedLoops {
         }
         Tensor[] out = new Tensor[n];
         for (int k = 0; k < n; k++)
-            out[k] = new Tensor(views[k].storage(), java.util.Arrays.copyOf(mShape, rank),
-                    java.util.Arrays.copyOf(mStrides[k], rank), views[k].offset());
+            out[k] = new Tensor(views[k].storage(), Arrays.copyOf(mShape, rank),
+                    Arrays.copyOf(mStrides[k], rank), views[k].offset());
         return out;
     }
 
