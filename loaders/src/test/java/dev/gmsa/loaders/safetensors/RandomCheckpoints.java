@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Small random tensor sets for safetensors property tests: every dtype, rank 0-3, empty axes, transposed views. */
-final public class RandomCheckpoints {
+final class RandomCheckpoints {
     private RandomCheckpoints() {}
 
-    public static Map<String, Tensor> tensors(long seed) {
+    static Map<String, Tensor> tensors(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
         int count = rng.nextInt(0, 6);

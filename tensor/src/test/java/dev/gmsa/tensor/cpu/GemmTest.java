@@ -49,10 +49,12 @@ class GemmTest {
 
     @Test
     void blocksDeeperThanKcAndTallerThanMcAccumulateOnTwoThreads() {
-        // K = 300 > KC crosses a packed-block boundary (the second block adds to C); M = 129 > MC gives two row blocks
+        // K > KC_MAX crosses a packed-block boundary (the second block adds to C); M = 101 > MC gives several row blocks
+        int deep = Gemm.KC_MAX + 53;
         withThreads(2, () -> {
-            checkAgainstReference(operand(1, DType.F32, false, 129, 300), operand(2, DType.F32, false, 300, 67));
-            checkAgainstReference(operand(3, DType.F32, true, 101, 259), operand(4, DType.BF16, true, 259, 45));
+            checkAgainstReference(operand(1, DType.F32, false, 101, deep), operand(2, DType.F32, false, deep, 37));
+            checkAgainstReference(operand(3, DType.F32, true, 13, deep), operand(4, DType.BF16, true, deep, 45));
+            checkAgainstReference(operand(5, DType.F32, false, 129, 300), operand(6, DType.F16, false, 300, 67));
         });
     }
 

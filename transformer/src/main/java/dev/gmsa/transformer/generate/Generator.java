@@ -35,6 +35,7 @@ public final class Generator {
     private final Transformer model;
     private final Tokenizer tokenizer;
 
+    /** @param tokenizer turns ids into streamed text; null generates ids only */
     public Generator(Transformer model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;

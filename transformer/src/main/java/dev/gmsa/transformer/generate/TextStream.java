@@ -25,6 +25,7 @@ final class TextStream {
     /** Adds one id; returns true when the text now contains a stop string (the text is cut before it). */
     boolean append(int id, List<String> stopStrings) {
         ids.add(id);
+        if (tokenizer == null) return false; // ids only: nothing to print or match
         text = tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
         for (String stop : stopStrings) {
             int at = text.indexOf(stop);
