@@ -112,13 +112,16 @@ public final class CpuStorage implements Storage {
         }
     }
 
+    /** Element i as an int; I32 data is read exactly (never through float, which loses integers above 2^24). */
     public int getInt(int i) {
         if (ints != null) return ints[i];
+        if (dtype == DType.I32) return segment.getAtIndex(I32, i);
         return (int) get(i);
     }
 
     public void setInt(int i, int v) {
         if (ints != null) ints[i] = v;
+        else if (dtype == DType.I32) segment.setAtIndex(I32, i, v);
         else set(i, v);
     }
 }

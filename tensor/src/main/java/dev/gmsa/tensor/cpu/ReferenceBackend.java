@@ -86,7 +86,11 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        for (int i = 0; i < dst.numel(); i++) set(dst, i, get(src, i));
+        boolean ints = src.dtype() == DType.I32 && dst.dtype() == DType.I32;
+        for (int i = 0; i < dst.numel(); i++) {
+            if (ints) Strided.storage(dst).setInt(Strided.position(dst, i), getInt(src, i));
+            else set(dst, i, get(src, i));
+        }
     }
 
     @Override
