@@ -10,11 +10,11 @@ import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
 /** Benchmark inputs built directly in their storage type (a 128 MB BF16 matrix is not worth an F32 detour). */
-final class BenchData {
+public final class BenchData {
     private BenchData() {}
 
     /** [rows, cols] BF16 values uniform in [-1, 1). */
-    static Tensor randomBf16(long seed, int rows, int cols) {
+    public static Tensor randomBf16(long seed, int rows, int cols) {
         SplittableRandom rng = new SplittableRandom(seed);
         short[] bits = new short[Math.multiplyExact(rows, cols)];
         for (int i = 0; i < bits.length; i++) bits[i] = DType.floatToBf16((float) (2 * rng.nextDouble() - 1));

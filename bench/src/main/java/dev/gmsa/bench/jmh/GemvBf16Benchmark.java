@@ -1,10 +1,7 @@
 package dev.gmsa.bench.jmh;
 
-import dev.gmsa.tensor.DType;
-import dev.gmsa.tensor.Shape;
+import dev.gmsa.bench.BenchData;
 import dev.gmsa.tensor.Tensor;
-import dev.gmsa.tensor.cpu.CpuBackend;
-import dev.gmsa.tensor.cpu.CpuStorage;
 import dev.gmsa.tensor.cpu.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,12 +40,7 @@ public class GemvBf16Benchmark {
     @Setup
     public void setUp() {
         Parallel.setThreads(threads);
-        SplittableRandom rng = new SplittableRandom(3);
-        short[] bits = new short[size * size];
-        for (int i = 0; i < bits.length; i++) bits[i] = DType.floatToBf16((float) (2 * rng.nextDouble() - 1));
-        int[] shape = {size, size};
-        Tensor weight = new Tensor(CpuStorage.wrap(CpuBackend.instance(), MemorySegment.ofArray(bits), DType.BF16),
-                shape, Shape.contiguousStrides(shape), 0);
+        Tensor weight = BenchData.randomBf16(3, size, size);
         weightT = weight.mT();
         x = Tensor.randn(4, 1f, 1, size);
     }
