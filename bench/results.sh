@@ -17,7 +17,7 @@ for t in 1 2; do for n in $SIZES; do
 done; done
 
 echo "# peer: NumPy/OpenBLAS"
-/usr/bin/python3 "$PEERS/sgemm.py" --sizes $SIZES --threads 1 2 --backends numpy --runs 7
+/usr/bin/python3 "$PEERS/sgemm.py" --sizes $SIZES --threads 1 2 --backends numpy --coretypes default --runs 7
 
 echo "# ours: ./gmsa bench gemv-bf16 --rows 8192 --cols 8192 --threads T"
 for t in 1 2; do

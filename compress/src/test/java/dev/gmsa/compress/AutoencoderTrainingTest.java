@@ -7,6 +7,7 @@ import dev.gmsa.compress.model.CompressorSpec;
 import dev.gmsa.compress.model.DecoderInput;
 import dev.gmsa.compress.model.LoraSettings;
 import dev.gmsa.compress.train.AutoencoderTraining;
+import dev.gmsa.compress.train.TrainingLoop;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.Transformer;
@@ -77,8 +78,9 @@ class AutoencoderTrainingTest {
         Compressor gmsa = new Compressor(CompressorSpec.gmsa(1, 1, new LoraSettings(4, 8f, 0f, List.of("q_proj", "v_proj"))),
                 TINY, weights(decoder), decoder, 16, 5);
         int[] text = {3, 14, 15, 9, 2, 6, 5, 35, 8, 9, 7, 9};
-        var settings = new AutoencoderTraining.Settings(40, 1, new int[] {4}, 3e-2f, 2, 2.0f, 0f, 6, new int[] {1}, 39);
-        float[] losses = AutoencoderTraining.train(gmsa, decoder, rng -> text, settings, null).losses();
+        var task = new AutoencoderTraining.Task(1, new int[] {4}, new int[] {1}, 39);
+        var settings = new TrainingLoop.Settings(40, 3e-2f, 2, 2.0f, 0f, 6, null, 0);
+        float[] losses = AutoencoderTraining.train(gmsa, decoder, rng -> text, task, settings, null).losses();
         assertTrue(losses[losses.length - 1] < 0.7f * losses[0], "loss should fall: first " + losses[0] + ", last " + losses[losses.length - 1]);
         assertTrue(decoder.parameters().values().stream().allMatch(p -> p.grad() == null), "the decoder stays frozen");
     }

@@ -15,7 +15,7 @@ public final class LoraAdapter {
     private final Var up;   // B [out, rank]
     private final float scale;
     private final float dropout;
-    private final RandomGenerator rng;
+    private RandomGenerator rng;
     private boolean training = true;
 
     public LoraAdapter(String name, int in, int out, int rank, float alpha, float dropout, long seed, RandomGenerator rng) {
@@ -33,6 +33,11 @@ public final class LoraAdapter {
     public Var forward(Var x) {
         Var input = training && dropout > 0 ? x.dropout(dropout, rng) : x;
         return input.matmul(down.mT()).matmul(up.mT()).mul(scale);
+    }
+
+    /** Restarts the dropout generator (a training loop does this every step so a resumed run repeats it). */
+    public void reseed(long seed) {
+        this.rng = new java.util.SplittableRandom(seed);
     }
 
     /** Dropout is applied only while training. */

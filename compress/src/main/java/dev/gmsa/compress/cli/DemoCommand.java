@@ -3,6 +3,7 @@ package dev.gmsa.compress.cli;
 import dev.gmsa.compress.data.SyntheticStories;
 import dev.gmsa.compress.train.LanguageModelTraining;
 import dev.gmsa.compress.train.LossCurve;
+import dev.gmsa.compress.train.TrainingLoop;
 import dev.gmsa.tensor.cpu.Parallel;
 import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.Transformer;
@@ -39,19 +40,16 @@ final class DemoCommand implements Callable<Integer> {
         Transformer model = Transformer.randomInit(config, seed);
         String text = SyntheticStories.story(new SplittableRandom(seed), 4000);
         int[] tokens = tokenizer.encode(text);
-        var settings = new LanguageModelTraining.Settings(steps, 8, 64, 3e-3f, Math.max(1, steps / 10), 1.0f, 0.01f, seed);
+        var settings = new TrainingLoop.Settings(steps, 3e-3f, Math.max(1, steps / 10), 1.0f, 0.01f, seed, null, 0);
         LossCurve curve = new LossCurve("tiny LLaMA pre-training loss");
         int every = Math.max(1, steps / 10);
         System.out.println("model=llama params=" + model.parameters().values().stream().mapToLong(v -> v.numel()).sum()
                 + " layers=" + config.numLayers() + " dim=" + config.hiddenSize() + " vocab=" + config.vocabSize()
                 + " threads=" + Parallel.threads());
-        var result = LanguageModelTraining.train(model, tokens, settings, curve, step -> {
-            if (step % every == 0 || step == 1) {
-                var points = curve.points("pretrain");
-                System.out.printf("step=%d loss=%.4f%n", step, points.get(points.size() - 1)[1]);
-            }
-        });
+        var result = LanguageModelTraining.train(model, tokens, 8, 64, settings, curve);
         float[] losses = result.losses();
+        for (int step = 1; step <= losses.length; step++)
+            if (step % every == 0 || step == 1) System.out.printf("step=%d loss=%.4f%n", step, losses[step - 1]);
         Path png = out.resolve("loss.png");
         curve.writePng(png);
         System.out.printf("loss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%nloss_curve=%s%n",

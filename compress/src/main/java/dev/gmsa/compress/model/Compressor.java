@@ -110,6 +110,12 @@ public final class Compressor {
         return Collections.unmodifiableMap(trainable);
     }
 
+    /** Restarts every dropout generator from one seed (called once per training step). */
+    public void reseedDropout(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        adapters.forEach(a -> a.reseed(rng.nextLong()));
+    }
+
     /** Switches LoRA dropout on (training) or off (inference). */
     public void setTraining(boolean training) {
         adapters.forEach(a -> a.setTraining(training));

@@ -1,16 +1,10 @@
 package dev.gmsa.compress.train;
 
 import dev.gmsa.autograd.Var;
-import dev.gmsa.autograd.optim.AdamW;
-import dev.gmsa.autograd.optim.GradClip;
-import dev.gmsa.autograd.optim.LinearSchedule;
-import dev.gmsa.autograd.optim.ParamGroup;
 import dev.gmsa.compress.model.Compressor;
 import dev.gmsa.compress.model.DecoderInput;
 import dev.gmsa.transformer.Transformer;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -19,50 +13,34 @@ import java.util.function.Function;
  * original text + EOS. The compression rate is drawn per example from a set (the paper: {4, 8}).
  */
 public final class AutoencoderTraining {
-    public record Settings(int steps, int batch, int[] rates, float learningRate, int warmupSteps, float clipNorm,
-                           float weightDecay, long seed, int[] instruction, int eos) {}
-
-    public record Result(float[] losses, double tokensPerSecond, double seconds) {}
+    /** batch examples per step (gradients accumulated), rates to draw from, the instruction ids and EOS. */
+    public record Task(int batch, int[] rates, int[] instruction, int eos) {}
 
     private AutoencoderTraining() {}
 
-    /**
-     * @param texts draws one training window of token ids from the random generator it is given
-     */
-    public static Result train(Compressor compressor, Transformer decoder, Function<SplittableRandom, int[]> texts,
-                               Settings s, LossCurve curve) {
+    /** @param texts draws one training window of token ids from the generator it is given */
+    public static TrainingLoop.Result train(Compressor compressor, Transformer decoder, Function<SplittableRandom, int[]> texts,
+                                            Task task, TrainingLoop.Settings settings, LossCurve curve) {
         decoder.parameters().values().forEach(p -> p.requiresGrad(false));
-        List<Var> params = new ArrayList<>(compressor.trainableParameters().values());
-        AdamW optimizer = new AdamW(List.of(new ParamGroup(params, s.learningRate(), s.weightDecay())), 0.9f, 0.999f, 1e-8f);
-        LinearSchedule schedule = new LinearSchedule(s.warmupSteps(), s.steps());
-        float[] losses = new float[s.steps()];
         compressor.setTraining(true);
-        String run = compressor.spec().name();
-        try (TrainingProgress progress = new TrainingProgress("ae " + run, s.steps(), 0)) {
-            for (int step = 0; step < s.steps(); step++) {
-                // one generator per step: a resumed run draws the same batches from the same step on
-                SplittableRandom rng = new SplittableRandom(s.seed() * 1_000_003L + step);
-                optimizer.zeroGrad();
+        try {
+            return TrainingLoop.run(compressor.spec().name(), compressor.trainableParameters(), settings, (step, rng) -> {
+                compressor.reseedDropout(rng.nextLong());
                 double lossSum = 0;
                 long tokens = 0;
-                for (int b = 0; b < s.batch(); b++) {
+                for (int b = 0; b < task.batch(); b++) {
                     int[] text = texts.apply(rng);
-                    int rate = s.rates()[rng.nextInt(s.rates().length)];
-                    DecoderInput input = DecoderInput.of(decoder, compressor.compress(text, rate), s.instruction(), text, s.eos());
-                    Var loss = input.loss(decoder).mul(1f / s.batch());
+                    int rate = task.rates()[rng.nextInt(task.rates().length)];
+                    DecoderInput input = DecoderInput.of(decoder, compressor.compress(text, rate), task.instruction(), text, task.eos());
+                    Var loss = input.loss(decoder).mul(1f / task.batch());
                     loss.backward();
                     lossSum += loss.item();
                     tokens += text.length;
                 }
-                GradClip.clipGlobalNorm(params, s.clipNorm());
-                optimizer.setLearningRateScale(schedule.multiplier(step));
-                optimizer.step();
-                losses[step] = (float) lossSum;
-                if (curve != null) curve.add(run, step + 1, lossSum);
-                progress.step(losses[step], tokens);
-            }
+                return new TrainingLoop.StepResult(lossSum, tokens);
+            }, curve);
+        } finally {
             compressor.setTraining(false);
-            return new Result(losses, progress.tokensPerSecond(), progress.elapsedSeconds());
         }
     }
 }
