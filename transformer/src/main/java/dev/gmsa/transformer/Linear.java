@@ -9,7 +9,7 @@ import dev.gmsa.autograd.Var;
 public final class Linear {
     private final Var weight;
     private final Var bias;
-    private LoraAdapter lora; // null unless a LoRA adapter is attached
+    private final java.util.List<LinearAdapter> adapters = new java.util.ArrayList<>();
 
     public Linear(Var weight, Var bias) {
         if (weight.rank() != 2) throw new IllegalArgumentException("linear weight " + weight.name() + " must be 2-D, got " + java.util.Arrays.toString(weight.shape()));
@@ -23,17 +23,22 @@ public final class Linear {
     public Var forward(Var x) {
         Var y = x.matmul(weight.mT());
         if (bias != null) y = y.add(bias);
-        return lora == null ? y : y.add(lora.forward(x));
+        for (LinearAdapter adapter : adapters) y = y.add(adapter.forward(x));
+        return y;
     }
 
-    /** Adds a trainable low-rank update to this (usually frozen) layer. */
-    public void attachLora(LoraAdapter adapter) {
-        if (lora != null) throw new IllegalStateException("linear " + weight.name() + " already has a LoRA adapter");
-        this.lora = adapter;
+    /** Adds a trainable update (LoRA, a weight delta) to this usually frozen layer. */
+    public void attach(LinearAdapter adapter) {
+        adapters.add(adapter);
     }
 
-    public LoraAdapter lora() {
-        return lora;
+    /** Removes every adapter (back to the checkpoint's layer). */
+    public void detachAll() {
+        adapters.clear();
+    }
+
+    public java.util.List<LinearAdapter> adapters() {
+        return java.util.List.copyOf(adapters);
     }
 
     public Var weight() {

@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  * A [rank, in] drawn like PEFT's default (Kaiming-uniform, bound 1/sqrt(in)) and B [out, rank] zero, so a
  * fresh adapter changes nothing.
  */
-public final class LoraAdapter {
+public final class LoraAdapter implements LinearAdapter {
     private final Var down; // A [rank, in]
     private final Var up;   // B [out, rank]
     private final float scale;
@@ -30,6 +30,7 @@ public final class LoraAdapter {
     }
 
     /** x [..., in] -> [..., out] */
+    @Override
     public Var forward(Var x) {
         Var input = training && dropout > 0 ? x.dropout(dropout, rng) : x;
         return input.matmul(down.mT()).matmul(up.mT()).mul(scale);
@@ -40,7 +41,13 @@ public final class LoraAdapter {
         this.rng = new java.util.SplittableRandom(seed);
     }
 
+    @Override
+    public java.util.List<Var> parameters() {
+        return java.util.List.of(down, up);
+    }
+
     /** Dropout is applied only while training. */
+    @Override
     public void setTraining(boolean training) {
         this.training = training;
     }

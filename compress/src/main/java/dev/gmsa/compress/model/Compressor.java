@@ -84,6 +84,19 @@ public final class Compressor {
         return align(summary);
     }
 
+    /**
+     * A context longer than one window, compressed window by window (the sliding scheme of the authors'
+     * rebuttal): each window of at most {@code window} tokens becomes its own soft tokens, all concatenated.
+     */
+    public Var compressWindows(int[] ids, int rate, int window) {
+        if (window < 1) throw new IllegalArgumentException("compress: window must be >= 1, got " + window);
+        if (ids.length <= window) return compress(ids, rate);
+        java.util.List<Var> parts = new ArrayList<>();
+        for (int start = 0; start < ids.length; start += window)
+            parts.add(compress(Arrays.copyOfRange(ids, start, Math.min(ids.length, start + window)), rate));
+        return Var.concat(1, parts.toArray(Var[]::new));
+    }
+
     /** The encoder's last hidden states after the final norm (hidden_states[-1] in Hugging Face terms). */
     private Var encode(Var embedded) {
         return encoder.normalize(encoder.runBlocks(embedded, 0, spec.encoderLayers(), 0, null));
@@ -132,7 +145,7 @@ public final class Compressor {
             Linear layer = e.getValue();
             LoraAdapter adapter = new LoraAdapter("encoder." + e.getKey(), layer.inFeatures(), layer.outFeatures(),
                     lora.rank(), lora.alpha(), lora.dropout(), rng.nextLong(), rng.split());
-            layer.attachLora(adapter);
+            layer.attach(adapter);
             adapters.add(adapter);
             register(adapter.down());
             register(adapter.up());
