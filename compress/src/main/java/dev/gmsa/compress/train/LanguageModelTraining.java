@@ -23,6 +23,26 @@ public final class LanguageModelTraining {
         }, curve);
     }
 
+    /** Trains on sequences drawn from {@code sequences} (each of the same length: inputs and shifted targets). */
+    public static TrainingLoop.Result train(Transformer model, java.util.function.Function<SplittableRandom, int[]> sequences, int batch,
+                                            TrainingLoop.Settings settings, LossCurve curve) {
+        model.parameters().values().forEach(p -> p.requiresGrad(true));
+        return TrainingLoop.run("pretrain", model.parameters(), settings, (step, rng) -> {
+            int[][] seqs = new int[batch][];
+            for (int b = 0; b < batch; b++) seqs[b] = sequences.apply(rng);
+            int t = seqs[0].length - 1;
+            int[] inputs = new int[batch * t], targets = new int[batch * t];
+            for (int b = 0; b < batch; b++) {
+                if (seqs[b].length != t + 1) throw new IllegalArgumentException("pre-training sequences differ in length: " + seqs[b].length + " vs " + (t + 1));
+                System.arraycopy(seqs[b], 0, inputs, b * t, t);
+                System.arraycopy(seqs[b], 1, targets, b * t, t);
+            }
+            Var loss = model.forward(Tensor.ofInts(inputs, batch, t), 0, null).reshape(batch * t, -1).crossEntropy(Tensor.ofInts(targets), -1);
+            loss.backward();
+            return new TrainingLoop.StepResult(loss.item(), (long) batch * t);
+        }, curve);
+    }
+
     /** inputs [B, T] and flattened next-token targets [B*T], from random windows of the stream. */
     static Tensor[] sampleWindows(int[] tokens, int batch, int window, SplittableRandom rng) {
         int[] inputs = new int[batch * window], targets = new int[batch * window];

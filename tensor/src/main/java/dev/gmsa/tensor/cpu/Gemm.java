@@ -24,13 +24,14 @@ final class Gemm {
      * Most depth per packed block. Deep blocks win because every block boundary re-reads and re-writes all of C,
      * and C's rows sit a power-of-two apart in typical shapes (cache-set conflicts). Measured on the dev VM at
      * n = 2048, 1 thread: KC 256 gave 77 GFLOP/s, 512 82, 1024 94, 2048 102 (the micro-kernel streams both
-     * micro-panels from L2 at full speed).
+     * micro-panels from L2 at full speed). The three block sizes can be overridden for tuning on another CPU with
+     * -Dgemm.kc (floats), -Dgemm.mc (micro-tiles of MR rows) and -Dgemm.nc (micro-tiles of NR columns).
      */
-    static final int KC_MAX = Integer.getInteger("gemm.kc", 2048);
+    static final int KC_MAX = Math.max(1, Integer.getInteger("gemm.kc", 2048));
     /** Rows of A per task: a 48 x KC packed block (at most 384 KB) stays in L2 while B micro-panels stream past it. */
-    static final int MC = Integer.getInteger("gemm.mc", 4) * MR;
+    static final int MC = Math.max(1, Integer.getInteger("gemm.mc", 4)) * MR;
     /** Columns of B per packed block (at most KC_MAX x NC floats = 16 MB, shared by the threads through L3). */
-    static final int NC = Integer.getInteger("gemm.nc", 64) * NR;
+    static final int NC = Math.max(1, Integer.getInteger("gemm.nc", 64)) * NR;
     /** Products with fewer multiply-adds run on the calling thread: a fork/join costs about as much. */
     static final long PARALLEL_MIN_FMAS = 1L << 18;
     /** Batch items up to this many multiply-adds run one per thread rather than each over all threads. */

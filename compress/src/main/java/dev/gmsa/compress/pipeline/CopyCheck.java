@@ -1,0 +1,30 @@
+package dev.gmsa.compress.pipeline;
+
+import dev.gmsa.transformer.Transformer;
+import dev.gmsa.transformer.generate.Generator;
+import dev.gmsa.transformer.generate.SamplingSettings;
+import dev.gmsa.transformer.tokenizer.ByteTokenizer;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** How well a pre-trained embedded decoder restates text it is shown (greedy): the skill autoencoding needs. */
+public final class CopyCheck {
+    private CopyCheck() {}
+
+    /** Fraction of held-out texts restated exactly, over {@code n} texts of about {@code bytes} bytes. */
+    public static double exactCopyRate(Transformer decoder, int n, int bytes, long seed) {
+        ByteTokenizer t = EmbeddedDefault.tokenizer();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Generator g = new Generator(decoder, t);
+        int exact = 0;
+        for (int i = 0; i < n; i++) {
+            String text = EmbeddedDefault.text(rng, bytes);
+            int[] prompt = t.encode(text + EmbeddedDefault.INSTRUCTION);
+            var req = new Generator.Request(bytes + 16, SamplingSettings.greedyDecoding(), Set.of(t.tokenId(EmbeddedDefault.EOS)), List.of());
+            if (g.generate(prompt, req, null).text().equals(text)) exact++;
+        }
+        return exact / (double) n;
+    }
+}
