@@ -14,7 +14,7 @@ public final class EmbeddedPretrainExperiment {
         float lr = Float.parseFloat(a[5]);
         Transformer m = Transformer.randomInit(EmbeddedDefault.config(hidden, layers), 1);
         var s = new TrainingLoop.Settings(steps, lr, steps / 20 + 1, 1f, 0.01f, 1, null, 0);
-        var r = LanguageModelTraining.train(m, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, 0.5), batch, s, null);
+        var r = LanguageModelTraining.train(m, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, Double.parseDouble(System.getProperty("copy", "0.5"))), batch, s, null);
         float[] l = r.losses();
         System.out.printf("hidden=%d layers=%d steps=%d loss_last=%.4f tok_s=%.0f seconds=%.1f%n", hidden, layers, steps,
                 l[l.length - 1], r.tokensPerSecond(), r.seconds());

@@ -23,7 +23,9 @@ public final class CopyCheck {
             String text = EmbeddedDefault.text(rng, bytes);
             int[] prompt = t.encode(text + EmbeddedDefault.INSTRUCTION);
             var req = new Generator.Request(bytes + 16, SamplingSettings.greedyDecoding(), Set.of(t.tokenId(EmbeddedDefault.EOS)), List.of());
-            if (g.generate(prompt, req, null).text().equals(text)) exact++;
+            String out = g.generate(prompt, req, null).text();
+            if (out.equals(text)) exact++;
+            if (i < 3 && Boolean.getBoolean("gmsa.debugCopy")) System.err.println("copy: [" + text + "] -> [" + out + "]");
         }
         return exact / (double) n;
     }

@@ -1,5 +1,7 @@
 package dev.gmsa.compress.train;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -29,8 +31,32 @@ public final class TrainingProgress implements AutoCloseable {
                         * (double) (state.getMax() - state.getCurrent()) / (state.getCurrent() - alreadyDone)))))
                 .setMaxRenderedLength(110)
                 .continuousUpdate()
+                .setConsumer(System.console() != null ? new ConsoleProgressBarConsumer(System.err)
+                        : new DelegatingProgressBarConsumer(new EveryFewSeconds(10)))
                 .build();
         bar.stepTo(alreadyDone);
+    }
+
+    /** Without a terminal (CI logs, pipes) a redrawn bar would be one line per update: print one every few seconds. */
+    private static final class EveryFewSeconds implements java.util.function.Consumer<String> {
+        private final long intervalNanos;
+        private long last = System.nanoTime();
+        private String printed = "";
+
+        EveryFewSeconds(int seconds) {
+            this.intervalNanos = seconds * 1_000_000_000L;
+        }
+
+        @Override
+        public synchronized void accept(String line) {
+            long now = System.nanoTime();
+            boolean done = line.contains("100%");
+            if ((now - last >= intervalNanos || done) && !line.strip().equals(printed)) {
+                printed = line.strip();
+                System.err.println(printed);
+                last = now;
+            }
+        }
     }
 
     /** Records one finished step. */
