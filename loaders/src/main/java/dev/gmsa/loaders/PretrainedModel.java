@@ -1,6 +1,8 @@
 package dev.gmsa.loaders;
 
 import dev.gmsa.loaders.safetensors.SafetensorsCheckpoint;
+import dev.gmsa.loaders.safetensors.SafetensorsWriter;
+import dev.gmsa.transformer.tokenizer.ByteTokenizer;
 import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.Transformer;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
@@ -26,10 +28,45 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
             checkpoint.close();
             throw LoadException.of(folder, e.getMessage());
         }
-        Path tokenizerFile = folder.resolve("tokenizer.json");
-        Tokenizer tokenizer = Files.exists(tokenizerFile) ? TokenizerJson.load(tokenizerFile) : null;
-        return new PretrainedModel(folder, config, model, tokenizer, checkpoint);
+        return new PretrainedModel(folder, config, model, tokenizer(folder), checkpoint);
     }
+
+    /** tokenizer.json (Hugging Face), else byte_tokenizer.json (the engine's byte vocabulary), else none. */
+    private static Tokenizer tokenizer(Path folder) {
+        Path hf = folder.resolve("tokenizer.json"), bytes = folder.resolve(BYTE_TOKENIZER_FILE);
+        if (Files.exists(hf)) return TokenizerJson.load(hf);
+        if (!Files.exists(bytes)) return null;
+        var node = Json.read(bytes).get("special_tokens");
+        if (node == null || !node.isArray()) throw LoadException.of(bytes, "needs a special_tokens array");
+        java.util.List<String> specials = new java.util.ArrayList<>();
+        node.forEach(n -> specials.add(n.asText()));
+        return new ByteTokenizer(specials);
+    }
+
+    /**
+     * Writes a model folder {@link #load} reads back: config.json, model.safetensors (F32, atomically) and the
+     * tokenizer description when it is the engine's byte tokenizer.
+     */
+    public static void save(Path folder, Transformer model, Tokenizer tokenizer) {
+        ModelConfigWriter.write(folder, model.config());
+        java.util.Map<String, dev.gmsa.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
+        model.parameters().forEach((name, v) -> weights.put(name, v.value()));
+        SafetensorsWriter.write(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE), weights);
+        if (tokenizer instanceof ByteTokenizer bt) {
+            var root = Json.MAPPER.createObjectNode();
+            root.put("type", "bytes");
+            var arr = root.putArray("special_tokens");
+            for (int id = 256; id < bt.vocabSize(); id++) arr.add(bt.token(id));
+            try {
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(BYTE_TOKENIZER_FILE).toFile(), root);
+            } catch (java.io.IOException e) {
+                throw LoadException.of(folder.resolve(BYTE_TOKENIZER_FILE).toString(), "cannot write: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public static final String BYTE_TOKENIZER_FILE = "byte_tokenizer.json";
+
 
     /** The tokenizer, or a clear error when the folder has none. */
     public Tokenizer requireTokenizer() {

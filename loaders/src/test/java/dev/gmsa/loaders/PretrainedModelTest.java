@@ -1,0 +1,44 @@
+package dev.gmsa.loaders;
+
+import dev.gmsa.autograd.Grad;
+import dev.gmsa.tensor.Tensor;
+import dev.gmsa.transformer.Llama3RopeScaling;
+import dev.gmsa.transformer.ModelConfig;
+import dev.gmsa.transformer.Transformer;
+import dev.gmsa.transformer.tokenizer.ByteTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PretrainedModelTest {
+    @Test
+    void aSavedModelFolderLoadsBackWithTheSameConfigWeightsAndTokenizer(@TempDir Path dir) {
+        ModelConfig config = new ModelConfig("llama", 16, 32, 2, 2, 1, 8, 258, 1e-5, 500000.0,
+                new Llama3RopeScaling(8, 1, 4, 64), 128, false, false, false, false, false, List.of(256), List.of(257), "float32");
+        Transformer model = Transformer.randomInit(config, 3);
+        PretrainedModel.save(dir, model, new ByteTokenizer(List.of("<s>", "</s>")));
+        try (PretrainedModel back = PretrainedModel.load(dir); var noGrad = Grad.disabled()) {
+            assertEquals(config, back.config());
+            Tensor ids = Tensor.ofInts(new int[] {5, 9, 200, 1}, 1, 4);
+            assertArrayEquals(model.forward(ids, 0, null).value().toFloatArray(), back.model().forward(ids, 0, null).value().toFloatArray());
+            assertEquals("</s>", back.tokenizer().token(257));
+            assertArrayEquals(new int[] {104, 105}, back.tokenizer().encode("hi"));
+        }
+    }
+
+    @Test
+    void aMissingFolderIsNamedInTheError(@TempDir Path dir) {
+        Path missing = dir.resolve("nope");
+        var e = assertThrows(LoadException.class, () -> PretrainedModel.load(missing));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+        assertTrue(Files.notExists(missing));
+    }
+}
