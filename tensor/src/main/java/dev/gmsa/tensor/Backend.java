@@ -97,4 +97,27 @@ public interface Backend {
      */
     void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                float weightDecay, int step);
+
+    /**
+     * Causal scaled-dot-product attention with grouped-query heads: q [B, H, T, hd], k and v [B, KV, S, hd],
+     * H a multiple of KV (query head h reads key/value head h / (H / KV)). Query t sits at position
+     * causalOffset + t and sees keys s <= causalOffset + t. out [B, H, T, hd] (any view whose last axis is
+     * contiguous) = softmax(scale q k^T, masked) v. logSumExp [B, H, T], when not null, receives each row's
+     * log of the softmax denominator of the scaled, masked scores (what {@link #attentionBackward} needs).
+     * The default composes matmul, where, softmax and reductions (it materialises the [B, H, T, S] scores);
+     * a backend overrides it with a kernel that keeps at most one block of scores at a time.
+     */
+    default void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
+        ComposedAttention.forward(this, q, k, v, scale, causalOffset, out, logSumExp);
+    }
+
+    /**
+     * Gradients of {@link #attention} given dOut [B, H, T, hd] and the forward's out and logSumExp:
+     * dq [B, H, T, hd], dk and dv [B, KV, S, hd] are overwritten (gradients of all H query heads that share a
+     * key/value head are summed into it). The softmax is recomputed from logSumExp, FlashAttention-2 style.
+     */
+    default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale,
+                                   int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
+        ComposedAttention.backward(this, q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
+    }
 }

@@ -38,6 +38,7 @@ public final class SafetensorsWriter {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
+            Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));

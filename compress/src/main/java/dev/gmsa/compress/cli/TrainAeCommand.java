@@ -1,0 +1,78 @@
+package dev.gmsa.compress.cli;
+
+import dev.gmsa.compress.model.CompressorSpec;
+import dev.gmsa.compress.model.LoraSettings;
+import dev.gmsa.compress.pipeline.EmbeddedDefault;
+import dev.gmsa.compress.pipeline.GmsaManifest;
+import dev.gmsa.compress.pipeline.GmsaSystem;
+import dev.gmsa.compress.pipeline.Methods;
+import dev.gmsa.compress.pipeline.TrainingTexts;
+import dev.gmsa.compress.train.AutoencoderTraining;
+import dev.gmsa.compress.train.LossCurve;
+import dev.gmsa.compress.train.TrainingLoop;
+import dev.gmsa.tensor.cpu.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Stage 1: autoencoder training of a compressor (GMSA, a baseline or an ablation) against a frozen decoder. */
+@Command(name = "train-ae", description = "Autoencoder training (stage 1); writes a GMSA folder. Prints loss_first=, loss_last=, tokens_per_s=.")
+final class TrainAeCommand implements Callable<Integer> {
+    @Option(names = "--decoder", required = true, description = "decoder model folder (Hugging Face layout, or one from ./gmsa pretrain)")
+    Path decoder;
+    @Option(names = "--encoder", description = "encoder checkpoint folder (default: the decoder)")
+    Path encoder;
+    @Option(names = "--method", defaultValue = "gmsa", description = "gmsa, tcp-ae, icae, gmsa-no-merging, gmsa-no-lsa, gmsa-random-lsa")
+    String method;
+    @Option(names = "--encoder-layers", defaultValue = "8") int encoderLayers;
+    @Option(names = "--lsa-layers", defaultValue = "1") int lsaLayers;
+    @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
+    @Option(names = "--lora-alpha", defaultValue = "16") float loraAlpha;
+    @Option(names = "--lora-dropout", defaultValue = "0.05") float loraDropout;
+    @Option(names = "--lora-targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj") List<String> loraTargets;
+    @Option(names = "--rates", split = ",", defaultValue = "4,8", description = "compression rates drawn per example") List<Integer> rates;
+    @Option(names = "--context-tokens", defaultValue = "512", description = "tokens per training context") int contextTokens;
+    @Option(names = "--window", defaultValue = "512", description = "tokens per compressed window at inference") int window;
+    @Option(names = "--data", description = "JSONL with {\"text\": ...} per line (default: generated stories)") Path data;
+    @Option(names = "--instruction", defaultValue = "Restate the aforementioned Text.") String instruction;
+    @Option(names = "--steps", defaultValue = "1000") int steps;
+    @Option(names = "--batch", defaultValue = "4") int batch;
+    @Option(names = "--lr", defaultValue = "1e-4") float lr;
+    @Option(names = "--warmup", defaultValue = "0", description = "warm-up steps (default: 5% of steps)") int warmup;
+    @Option(names = "--clip", defaultValue = "2.0") float clip;
+    @Option(names = "--weight-decay", defaultValue = "0.0") float weightDecay;
+    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--threads") Integer threads;
+    @Option(names = "--out", required = true, description = "GMSA folder to write (resumes from its checkpoint if one is there)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) Parallel.setThreads(threads);
+        var lora = new LoraSettings(loraRank, loraAlpha, loraDropout, loraTargets);
+        CompressorSpec spec = Methods.spec(method, encoderLayers, lsaLayers, lora);
+        int minRate = rates.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int maxSoft = (Math.max(contextTokens, window) + minRate - 1) / minRate;
+        GmsaManifest manifest = GmsaManifest.of(spec, decoder.toString(), (encoder == null ? decoder : encoder).toString(), rates,
+                instruction, window, maxSoft);
+        try (GmsaSystem system = GmsaSystem.create(manifest, seed)) {
+            TrainingTexts texts = data == null ? TrainingTexts.generated(system.encoderTokenizer(), contextTokens)
+                    : TrainingTexts.jsonl(data, system.encoderTokenizer(), contextTokens);
+            var task = new AutoencoderTraining.Task(batch, rates.stream().mapToInt(Integer::intValue).toArray(), system.instructionIds(), system.eos());
+            var settings = new TrainingLoop.Settings(steps, lr, warmup > 0 ? warmup : Math.max(1, steps / 20), clip, weightDecay, seed,
+                    out.resolve("checkpoint-ae.safetensors"), checkpointEvery);
+            LossCurve curve = new LossCurve("autoencoder training: " + spec.name());
+            var r = AutoencoderTraining.train(system.compressor(), system.decoderModel(), texts::draw, task, settings, curve);
+            system.save(out);
+            curve.writePng(out.resolve("loss-ae.png"));
+            float[] l = r.losses();
+            System.out.printf("method=%s%nout=%s%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",
+                    spec.name(), out, steps, r.resumedAt(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
+        }
+        return 0;
+    }
+}

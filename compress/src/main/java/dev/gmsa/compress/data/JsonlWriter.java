@@ -1,0 +1,71 @@
+package dev.gmsa.compress.data;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Writes the JSONL layouts the readers read: {@code {"text": ...}} for an autoencoder corpus and
+ * {@code {"docs": [...], "question": ..., "answers": [...]}} for QA. The file appears whole or not
+ * at all: records go to a temporary file in the same folder, which is then renamed over the target.
+ */
+public final class JsonlWriter {
+    private JsonlWriter() {}
+
+    /** Writes one {@code {"text": ...}} line per text (readable by {@link AutoencoderCorpusReader}). */
+    public static void writeTexts(Path file, List<String> texts) throws IOException {
+        writeAtomically(file, out -> {
+            for (String text : texts) {
+                ObjectNode record = JsonlReader.MAPPER.createObjectNode().put("text", text);
+                writeLine(out, record);
+            }
+        });
+    }
+
+    /** Writes one QA record per example (readable by {@link QaJsonlReader}). */
+    public static void writeQa(Path file, List<QaExample> examples) throws IOException {
+        writeAtomically(file, out -> {
+            for (QaExample example : examples) {
+                ObjectNode record = JsonlReader.MAPPER.createObjectNode();
+                example.docs().forEach(record.putArray("docs")::add);
+                record.put("question", example.question());
+                example.answers().forEach(record.putArray("answers")::add);
+                writeLine(out, record);
+            }
+        });
+    }
+
+    private interface Body {
+        void write(Writer out) throws IOException;
+    }
+
+    private static void writeLine(Writer out, ObjectNode record) throws IOException {
+        out.write(JsonlReader.MAPPER.writeValueAsString(record));
+        out.write('\n');
+    }
+
+    private static void writeAtomically(Path file, Body body) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path folder = target.getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                body.write(out);
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary); // only still there if writing or renaming failed
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.gmsa.compress.data;
+
+import dev.gmsa.compress.metrics.SquadNormalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A multi-document QA set made on the spot, shaped like NaturalQuestions in "Lost in the Middle"
+ * (one gold document among retrieved distractors), so QA training and evaluation need no download.
+ *
+ * <p>Each example has {@code documents} short documents of filler sentences
+ * ({@link SyntheticStories#sentence}) with one fact sentence each. The gold document's fact
+ * answers the question; every distractor carries a fact of the same template about a different
+ * subject (the question does not apply to it) with a different answer, and no distractor contains
+ * the answer anywhere (checked after SQuAD normalisation, as a substring, so even the lenient
+ * Accuracy metric cannot be satisfied by copying from a distractor). Templates:
+ * <ul>
+ *   <li>WHERE: "Hugo keeps the red lantern in the attic." / "Where does Hugo keep the red lantern?" -> "the attic"</li>
+ *   <li>WHO: "The red lantern in the attic belongs to Hugo." / "Who owns the red lantern in the attic?" -> "Hugo"</li>
+ *   <li>WHAT: "Hugo put a red lantern under the sofa." / "What did Hugo put under the sofa?" -> "red lantern"</li>
+ *   <li>HOW_MANY: "Hugo has fifteen lanterns in the attic." / "How many lanterns does Hugo have in the attic?" -> "fifteen"</li>
+ * </ul>
+ * Generation is a pure function of the seed and settings.
+ */
+public final class SyntheticMultiDocQa {
+    private static final List<String> NAMES = List.of(
+            "Hugo", "Clara", "Felix", "Iris", "Oscar", "Greta", "Milo", "Hazel", "Jonas", "Otto", "Luna", "Arthur",
+            "Stella", "Victor", "Rosa", "Edgar");
+    private static final List<String> COLORS = List.of(
+            "red", "blue", "green", "yellow", "purple", "orange", "silver", "golden", "striped", "wooden");
+    private static final List<String> THINGS = List.of(
+            "umbrella", "lantern", "suitcase", "violin", "telescope", "teapot", "scarf", "compass", "notebook", "clock",
+            "basket", "mirror");
+    private static final List<String> PLACES = List.of(
+            "the attic", "the garage", "the cellar", "the kitchen", "the tool shed", "the basement", "the hallway",
+            "the pantry", "the closet", "the barn", "the workshop", "the greenhouse");
+    private static final List<String> FURNITURE = List.of("bed", "table", "stairs", "sofa", "desk", "sink", "piano", "wardrobe");
+    private static final List<String> NUMBERS = List.of(
+            "eleven", "thirteen", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "eighty", "ninety");
+    private static final int MAX_TRIES = 1000;
+
+    /** The question templates. */
+    public enum QuestionKind { WHERE, WHO, WHAT, HOW_MANY }
+
+    /**
+     * @param documents       documents per example (1 gold + documents-1 distractors)
+     * @param fillerSentences filler sentences per document besides its fact
+     * @param goldPosition    index of the gold document, or empty for a random position per example
+     */
+    public record Settings(int documents, int fillerSentences, OptionalInt goldPosition) {
+        public Settings {
+            if (documents < 1) throw new IllegalArgumentException("need at least 1 document per example, got " + documents);
+            if (fillerSentences < 0) throw new IllegalArgumentException("filler sentences must be >= 0, got " + fillerSentences);
+            if (goldPosition.isPresent() && (goldPosition.getAsInt() < 0 || goldPosition.getAsInt() >= documents)) {
+                throw new IllegalArgumentException("gold position " + goldPosition.getAsInt() + " outside 0.." + (documents - 1));
+            }
+        }
+
+        /** 5 documents of 3 filler sentences and a fact, gold at a random position. */
+        public static Settings defaults() {
+            return new Settings(5, 3, OptionalInt.empty());
+        }
+
+        public Settings withDocuments(int n) {
+            return new Settings(n, fillerSentences, goldPosition);
+        }
+
+        public Settings withFillerSentences(int n) {
+            return new Settings(documents, n, goldPosition);
+        }
+
+        public Settings withGoldPosition(int index) {
+            return new Settings(documents, fillerSentences, OptionalInt.of(index));
+        }
+    }
+
+    /** A generated example with what a test or an analysis needs to know about it. */
+    public record Example(QaExample qa, int goldIndex, QuestionKind kind) {}
+
+    /** The random slots a fact is made of. */
+    private record Slots(String name, String color, String thing, String place, String furniture, String number) {
+        static Slots draw(RandomGenerator rng) {
+            return new Slots(pick(NAMES, rng), pick(COLORS, rng), pick(THINGS, rng), pick(PLACES, rng),
+                    pick(FURNITURE, rng), pick(NUMBERS, rng));
+        }
+    }
+
+    private SyntheticMultiDocQa() {}
+
+    public static List<Example> generate(long seed, int count, Settings settings) {
+        SplittableRandom root = new SplittableRandom(seed);
+        List<Example> examples = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) examples.add(example(root.split(), settings));
+        return examples;
+    }
+
+    /** The examples without the bookkeeping, ready for {@link JsonlWriter#writeQa}. */
+    public static List<QaExample> generateQa(long seed, int count, Settings settings) {
+        return generate(seed, count, settings).stream().map(Example::qa).toList();
+    }
+
+    private static Example example(SplittableRandom rng, Settings settings) {
+        QuestionKind kind = QuestionKind.values()[rng.nextInt(QuestionKind.values().length)];
+        Slots gold = Slots.draw(rng);
+        String answer = answer(kind, gold);
+        int goldIndex = settings.goldPosition().orElseGet(() -> rng.nextInt(settings.documents()));
+        List<String> documents = new ArrayList<>(settings.documents());
+        for (int d = 0; d < settings.documents(); d++) {
+            documents.add(d == goldIndex
+                    ? document(fact(kind, gold), settings.fillerSentences(), rng)
+                    : distractor(kind, gold, answer, settings.fillerSentences(), rng));
+        }
+        return new Example(new QaExample(documents, question(kind, gold), List.of(answer)), goldIndex, kind);
+    }
+
+    private static String fact(QuestionKind kind, Slots s) {
+        return switch (kind) {
+            case WHERE -> s.name + " keeps the " + s.color + " " + s.thing + " in " + s.place + ".";
+            case WHO -> "The " + s.color + " " + s.thing + " in " + s.place + " belongs to " + s.name + ".";
+            case WHAT -> s.name + " put a " + s.color + " " + s.thing + " under the " + s.furniture + ".";
+            case HOW_MANY -> s.name + " has " + s.number + " " + s.thing + "s in " + s.place + ".";
+        };
+    }
+
+    private static String question(QuestionKind kind, Slots s) {
+        return switch (kind) {
+            case WHERE -> "Where does " + s.name + " keep the " + s.color + " " + s.thing + "?";
+            case WHO -> "Who owns the " + s.color + " " + s.thing + " in " + s.place + "?";
+            case WHAT -> "What did " + s.name + " put under the " + s.furniture + "?";
+            case HOW_MANY -> "How many " + s.thing + "s does " + s.name + " have in " + s.place + "?";
+        };
+    }
+
+    private static String answer(QuestionKind kind, Slots s) {
+        return switch (kind) {
+            case WHERE -> s.place;
+            case WHO -> s.name;
+            case WHAT -> s.color + " " + s.thing;
+            case HOW_MANY -> s.number;
+        };
+    }
+
+    /** A document with a fact of the same template about another subject, free of the gold answer. */
+    private static String distractor(QuestionKind kind, Slots gold, String goldAnswer, int fillerSentences, RandomGenerator rng) {
+        String normalizedAnswer = SquadNormalizer.normalize(goldAnswer);
+        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+            Slots other = Slots.draw(rng);
+            // a different subject (so the question does not apply) and a different answer
+            if (question(kind, other).equals(question(kind, gold)) || answer(kind, other).equals(goldAnswer)) continue;
+            String document = document(fact(kind, other), fillerSentences, rng);
+            if (!SquadNormalizer.normalize(document).contains(normalizedAnswer)) return document;
+        }
+        throw new IllegalStateException("no distractor free of the answer \"" + goldAnswer + "\" in " + MAX_TRIES + " tries");
+    }
+
+    /** Filler sentences with the fact at a random position among them. */
+    private static String document(String fact, int fillerSentences, RandomGenerator rng) {
+        List<String> sentences = new ArrayList<>(fillerSentences + 1);
+        for (int i = 0; i < fillerSentences; i++) sentences.add(SyntheticStories.sentence(rng));
+        sentences.add(rng.nextInt(fillerSentences + 1), fact);
+        return String.join(" ", sentences);
+    }
+
+    private static String pick(List<String> options, RandomGenerator rng) {
+        return options.get(rng.nextInt(options.size()));
+    }
+}

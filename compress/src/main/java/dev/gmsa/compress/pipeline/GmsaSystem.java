@@ -1,0 +1,232 @@
+package dev.gmsa.compress.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gmsa.autograd.Grad;
+import dev.gmsa.autograd.Var;
+import dev.gmsa.compress.format.ModelFingerprint;
+import dev.gmsa.compress.format.SoftTokenFile;
+import dev.gmsa.compress.model.Compressor;
+import dev.gmsa.compress.model.KeftMode;
+import dev.gmsa.loaders.PretrainedModel;
+import dev.gmsa.loaders.safetensors.SafetensorsFile;
+import dev.gmsa.loaders.safetensors.SafetensorsWriter;
+import dev.gmsa.tensor.DType;
+import dev.gmsa.tensor.Tensor;
+import dev.gmsa.transformer.Transformer;
+import dev.gmsa.transformer.generate.Generator;
+import dev.gmsa.transformer.generate.SamplingSettings;
+import dev.gmsa.transformer.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A compressor and the decoder it serves, with their tokenizers and prompt conventions: what the CLI's
+ * train-ae, train-keft, compress, reconstruct, ask and eval commands work on. A GMSA folder holds gmsa.json
+ * (the {@link GmsaManifest}), compressor.safetensors (the trained encoder-side weights) and, after KEFT,
+ * keft.safetensors (the decoder deltas). Base checkpoints are referenced, never copied.
+ */
+public final class GmsaSystem implements AutoCloseable {
+    public static final String MANIFEST = "gmsa.json", COMPRESSOR_WEIGHTS = "compressor.safetensors", KEFT_WEIGHTS = "keft.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PretrainedModel decoder;
+    private final PretrainedModel encoder; // the same object when both come from one checkpoint
+    private final Compressor compressor;
+    private GmsaManifest manifest;
+    private Map<String, Var> keftDeltas = Map.of();
+    private String decoderHash;
+
+    private GmsaSystem(PretrainedModel decoder, PretrainedModel encoder, Compressor compressor, GmsaManifest manifest) {
+        this.decoder = decoder;
+        this.encoder = encoder;
+        this.compressor = compressor;
+        this.manifest = manifest;
+    }
+
+    /** A fresh (untrained) compressor for the checkpoints the manifest names. */
+    public static GmsaSystem create(GmsaManifest m, long seed) {
+        PretrainedModel dec = PretrainedModel.load(Path.of(m.decoder()));
+        PretrainedModel enc = m.encoder().equals(m.decoder()) ? dec : PretrainedModel.load(Path.of(m.encoder()));
+        Map<String, Tensor> encoderWeights = new LinkedHashMap<>();
+        enc.model().parameters().forEach((name, v) -> encoderWeights.put(name, v.value()));
+        Compressor c = new Compressor(m.spec(), enc.config(), encoderWeights, dec.model(), m.maxSoftTokens(), seed);
+        return new GmsaSystem(dec, enc, c, m);
+    }
+
+    /** A trained GMSA folder (see the class comment). */
+    public static GmsaSystem load(Path folder) {
+        GmsaManifest m = readManifest(folder);
+        GmsaSystem s = create(m, 0);
+        s.loadWeights(folder.resolve(COMPRESSOR_WEIGHTS), s.compressor.trainableParameters());
+        if (m.keftMode() != null) {
+            s.keftDeltas = KeftMode.valueOf(m.keftMode()).attach(s.decoder.model());
+            s.loadWeights(folder.resolve(KEFT_WEIGHTS), s.keftDeltas);
+        }
+        return s;
+    }
+
+    public static GmsaManifest readManifest(Path folder) {
+        Path file = folder.resolve(MANIFEST);
+        if (!Files.exists(file)) throw new IllegalArgumentException(folder + ": not a GMSA folder (no " + MANIFEST + "; run train-ae first)");
+        try {
+            return JSON.readValue(file.toFile(), GmsaManifest.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void loadWeights(Path file, Map<String, Var> into) {
+        if (!Files.exists(file)) throw new IllegalArgumentException(file + ": missing (the folder's training did not finish)");
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            for (var e : into.entrySet()) {
+                if (!f.contains(e.getKey())) throw new IllegalArgumentException(file + ": no tensor " + e.getKey());
+                e.getValue().value().copyFrom(f.tensor(e.getKey()));
+            }
+        }
+    }
+
+    /** Writes the manifest (with fingerprints) and the trained weights atomically. */
+    public void save(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        SafetensorsWriter.write(folder.resolve(COMPRESSOR_WEIGHTS), values(compressor.trainableParameters()));
+        if (!keftDeltas.isEmpty()) SafetensorsWriter.write(folder.resolve(KEFT_WEIGHTS), values(keftDeltas));
+        manifest = manifest.withHashes(compressorHash(), decoderHash());
+        Path tmp = Files.createTempFile(folder, "gmsa", ".json.tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
+        Files.move(tmp, folder.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Map<String, Tensor> values(Map<String, Var> vars) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        vars.forEach((n, v) -> out.put(n, v.value()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    private String compressorHash() {
+        Map<String, Tensor> all = values(compressor.trainableParameters());
+        encoder.model().parameters().forEach((n, v) -> all.put("encoder-base/" + n, v.value()));
+        return ModelFingerprint.of(all);
+    }
+
+    private String decoderHash() {
+        if (decoderHash == null) {
+            Map<String, Tensor> all = values(decoder.model().parameters());
+            keftDeltas.forEach((n, v) -> all.put(n, v.value()));
+            decoderHash = ModelFingerprint.of(all);
+        }
+        return decoderHash;
+    }
+
+    /** The models soft tokens made by this system belong to. */
+    public SoftTokenFile.Identity identity() {
+        return new SoftTokenFile.Identity(manifest.method(), compressorHash(), decoderHash(), decoder.config().hiddenSize());
+    }
+
+    // ---------------------------------------------------------------- using it
+
+    public Transformer decoderModel() {
+        return decoder.model();
+    }
+
+    public Compressor compressor() {
+        return compressor;
+    }
+
+    public GmsaManifest manifest() {
+        return manifest;
+    }
+
+    public Tokenizer decoderTokenizer() {
+        return decoder.requireTokenizer();
+    }
+
+    public Tokenizer encoderTokenizer() {
+        return encoder.requireTokenizer();
+    }
+
+    public int eos() {
+        List<Integer> eos = decoder.config().eosTokenIds();
+        if (!eos.isEmpty()) return eos.get(0);
+        int id = decoderTokenizer().tokenId("</s>");
+        if (id < 0) throw new IllegalStateException("the decoder names no EOS token (eos_token_id in config.json)");
+        return id;
+    }
+
+    public int[] instructionIds() {
+        return decoderTokenizer().encode(manifest.instruction());
+    }
+
+    /** Starts KEFT: attaches trainable deltas to the decoder and records the mode in the manifest. */
+    public Map<String, Var> startKeft(KeftMode mode) {
+        if (!keftDeltas.isEmpty()) throw new IllegalStateException("KEFT deltas are already attached");
+        keftDeltas = mode.attach(decoder.model());
+        manifest = manifest.withKeft(mode);
+        decoderHash = null;
+        return keftDeltas;
+    }
+
+    /** Compresses a context (window by window) into a soft-token file's content. */
+    public SoftTokenFile compress(String context, int rate, DType storage) {
+        int[] ids = encoderTokenizer().encode(context);
+        if (ids.length == 0) throw new IllegalArgumentException("compress: the context is empty");
+        List<SoftTokenFile.WindowTokens> windows = new ArrayList<>();
+        try (var noGrad = Grad.disabled()) {
+            for (int start = 0; start < ids.length; start += manifest.window()) {
+                int[] w = java.util.Arrays.copyOfRange(ids, start, Math.min(ids.length, start + manifest.window()));
+                windows.add(new SoftTokenFile.WindowTokens(start, w.length, compressor.compress(w, rate).value().select(0, 0)));
+            }
+        }
+        return new SoftTokenFile(identity(), rate, storage, ids.length, windows);
+    }
+
+    /** Soft tokens [1, G, D] of a file, after checking it was made for this system. */
+    public Var softTokens(SoftTokenFile file, Path source) {
+        file.requireIdentity(identity(), source);
+        return Var.constant(file.allSoftTokens().unsqueeze(0));
+    }
+
+    /** The decoder's restatement of the compressed text: [soft tokens][instruction] -> text. */
+    public Generator.Result reconstruct(Var softTokens, int maxNewTokens) {
+        return continueAfter(softTokens, instructionIds(), maxNewTokens);
+    }
+
+    /** The decoder's answer: [soft tokens][question] -> answer. */
+    public Generator.Result ask(Var softTokens, String question, int maxNewTokens) {
+        return continueAfter(softTokens, decoderTokenizer().encode(question), maxNewTokens);
+    }
+
+    private Generator.Result continueAfter(Var softTokens, int[] promptIds, int maxNewTokens) {
+        try (var noGrad = Grad.disabled()) {
+            Var prompt = promptIds.length == 0 ? softTokens
+                    : Var.concat(1, softTokens, decoder.model().embed(Tensor.ofInts(promptIds, 1, promptIds.length)));
+            var request = new Generator.Request(maxNewTokens, SamplingSettings.greedyDecoding(), Set.of(eos()), List.of());
+            return new Generator(decoder.model(), decoderTokenizer()).generate(prompt, request, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+        if (encoder != decoder) encoder.close();
+    }
+
+    /** Storage dtype of soft-token files by name (f32, bf16, f16). */
+    public static DType storageType(String name) {
+        return switch (name.toLowerCase()) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            case "f16", "float16" -> DType.F16;
+            default -> throw new IllegalArgumentException("unknown soft-token dtype " + name + " (f32, bf16, f16)");
+        };
+    }
+}
