@@ -3,6 +3,7 @@ package dev.gmsa.loaders;
 import dev.gmsa.loaders.safetensors.SafetensorsCheckpoint;
 import dev.gmsa.loaders.safetensors.SafetensorsWriter;
 import dev.gmsa.transformer.tokenizer.ByteTokenizer;
+import dev.gmsa.transformer.tokenizer.WordTokenizer;
 import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.Transformer;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
@@ -31,10 +32,19 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
         return new PretrainedModel(folder, config, model, tokenizer(folder), checkpoint);
     }
 
-    /** tokenizer.json (Hugging Face), else byte_tokenizer.json (the engine's byte vocabulary), else none. */
+    /** tokenizer.json (Hugging Face), else word_/byte_tokenizer.json (the engine's own vocabularies), else none. */
     private static Tokenizer tokenizer(Path folder) {
-        Path hf = folder.resolve("tokenizer.json"), bytes = folder.resolve(BYTE_TOKENIZER_FILE);
+        Path hf = folder.resolve("tokenizer.json"), bytes = folder.resolve(BYTE_TOKENIZER_FILE), words = folder.resolve(WORD_TOKENIZER_FILE);
         if (Files.exists(hf)) return TokenizerJson.load(hf);
+        if (Files.exists(words)) {
+            var root = Json.read(words);
+            if (root.get("words") == null || root.get("special_tokens") == null)
+                throw LoadException.of(words, "needs words and special_tokens arrays");
+            java.util.List<String> w = new java.util.ArrayList<>(), sp = new java.util.ArrayList<>();
+            root.get("words").forEach(n -> w.add(n.asText()));
+            root.get("special_tokens").forEach(n -> sp.add(n.asText()));
+            return new WordTokenizer(w, sp);
+        }
         if (!Files.exists(bytes)) return null;
         var node = Json.read(bytes).get("special_tokens");
         if (node == null || !node.isArray()) throw LoadException.of(bytes, "needs a special_tokens array");
@@ -52,20 +62,31 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
         java.util.Map<String, dev.gmsa.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
         model.parameters().forEach((name, v) -> weights.put(name, v.value()));
         SafetensorsWriter.write(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE), weights);
+        if (tokenizer instanceof WordTokenizer wt) {
+            var root = Json.MAPPER.createObjectNode();
+            root.put("type", "words");
+            wt.specials().forEach(root.putArray("special_tokens")::add);
+            wt.words().forEach(root.putArray("words")::add);
+            writeJson(folder.resolve(WORD_TOKENIZER_FILE), root);
+        }
         if (tokenizer instanceof ByteTokenizer bt) {
             var root = Json.MAPPER.createObjectNode();
             root.put("type", "bytes");
             var arr = root.putArray("special_tokens");
             for (int id = 256; id < bt.vocabSize(); id++) arr.add(bt.token(id));
-            try {
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(BYTE_TOKENIZER_FILE).toFile(), root);
-            } catch (java.io.IOException e) {
-                throw LoadException.of(folder.resolve(BYTE_TOKENIZER_FILE).toString(), "cannot write: " + e.getMessage(), e);
-            }
+            writeJson(folder.resolve(BYTE_TOKENIZER_FILE), root);
         }
     }
 
-    public static final String BYTE_TOKENIZER_FILE = "byte_tokenizer.json";
+    private static void writeJson(Path file, com.fasterxml.jackson.databind.JsonNode root) {
+        try {
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+        } catch (java.io.IOException e) {
+            throw LoadException.of(file.toString(), "cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    public static final String BYTE_TOKENIZER_FILE = "byte_tokenizer.json", WORD_TOKENIZER_FILE = "word_tokenizer.json";
 
 
     /** The tokenizer, or a clear error when the folder has none. */

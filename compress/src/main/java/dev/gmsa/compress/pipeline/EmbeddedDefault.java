@@ -2,7 +2,7 @@ package dev.gmsa.compress.pipeline;
 
 import dev.gmsa.compress.data.SyntheticStories;
 import dev.gmsa.transformer.ModelConfig;
-import dev.gmsa.transformer.tokenizer.ByteTokenizer;
+import dev.gmsa.transformer.tokenizer.WordTokenizer;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,15 +18,31 @@ public final class EmbeddedDefault {
 
     private EmbeddedDefault() {}
 
-    public static ByteTokenizer tokenizer() {
-        return new ByteTokenizer(List.of(BOS, EOS));
+    /** Word tokens for every word the story generator and the instruction use (bytes for anything else). */
+    public static WordTokenizer tokenizer() {
+        WordTokenizer t = tokenizer;
+        if (t == null) tokenizer = t = new WordTokenizer(vocabulary(), List.of(BOS, EOS));
+        return t;
+    }
+
+    private static volatile WordTokenizer tokenizer;
+
+    /** The generator's words, found by splitting a large fixed sample (sorted, so ids never depend on order). */
+    static List<String> vocabulary() {
+        java.util.TreeSet<String> words = new java.util.TreeSet<>();
+        SplittableRandom rng = new SplittableRandom(0);
+        StringBuilder sample = new StringBuilder(INSTRUCTION);
+        for (int i = 0; i < 20000; i++) sample.append(' ').append(SyntheticStories.sentence(rng));
+        for (String w : sample.toString().split("(?<=[.,?!])|(?=[.,?!])|\\s+")) if (!w.isBlank()) words.add(w.strip());
+        words.addAll(List.of(".", ",", "?", "!", ":"));
+        return List.copyOf(words);
     }
 
     /** A LLaMA of the given width and depth over the byte vocabulary. */
     public static ModelConfig config(int hidden, int layers) {
         int heads = Math.max(1, hidden / 32);
         int ffn = (int) (Math.round(hidden * 8 / 3.0 / 16) * 16);
-        ByteTokenizer t = tokenizer();
+        WordTokenizer t = tokenizer();
         return new ModelConfig("llama", hidden, ffn, layers, heads, heads, hidden / heads, t.vocabSize(), 1e-5, 10000.0, null,
                 1024, true, false, false, false, false, List.of(t.tokenId(BOS)), List.of(t.tokenId(EOS)), "float32");
     }
@@ -39,16 +55,22 @@ public final class EmbeddedDefault {
         return s.substring(0, cut > bytes / 2 ? cut : bytes);
     }
 
+    /** Exactly {@code tokens} tokens of generated story (fewer only if a story is shorter). */
+    public static int[] storyTokens(SplittableRandom rng, int tokens) {
+        int[] ids = tokenizer().encode(text(rng, tokens * 8 + 16));
+        return java.util.Arrays.copyOf(ids, Math.min(ids.length, tokens));
+    }
+
     /**
-     * One pre-training sequence of about {@code length} tokens: plain stories, or (with probability
-     * copyFraction) text, the instruction, the same text again and EOS.
+     * One pre-training sequence of exactly {@code length} tokens: a plain story, or (with probability
+     * copyFraction) a text, the instruction, the same text again and EOS, padded with EOS.
      */
     public static int[] pretrainingSequence(SplittableRandom rng, int length, double copyFraction) {
-        ByteTokenizer t = tokenizer();
-        if (rng.nextDouble() >= copyFraction) return fit(t.encode(text(rng, length + 40)), length, t);
-        int textBytes = Math.max(8, (length - INSTRUCTION.length() - 1) / 2);
-        String text = text(rng, 8 + rng.nextInt(textBytes - 7));
-        int[] a = t.encode(text), ins = t.encode(INSTRUCTION);
+        WordTokenizer t = tokenizer();
+        if (rng.nextDouble() >= copyFraction) return fit(storyTokens(rng, length), length, t);
+        int[] ins = t.encode(INSTRUCTION);
+        int maxText = Math.max(4, (length - ins.length - 1) / 2);
+        int[] a = storyTokens(rng, 4 + rng.nextInt(maxText - 3));
         int[] seq = new int[a.length * 2 + ins.length + 1];
         System.arraycopy(a, 0, seq, 0, a.length);
         System.arraycopy(ins, 0, seq, a.length, ins.length);
@@ -58,7 +80,7 @@ public final class EmbeddedDefault {
     }
 
     /** Cuts or pads (with EOS) to exactly {@code length} tokens. */
-    private static int[] fit(int[] ids, int length, ByteTokenizer t) {
+    private static int[] fit(int[] ids, int length, WordTokenizer t) {
         int[] out = new int[length];
         java.util.Arrays.fill(out, t.tokenId(EOS));
         System.arraycopy(ids, 0, out, 0, Math.min(length, ids.length));

@@ -161,4 +161,15 @@ public final class CpuBackend implements Backend {
                       float weightDecay, int step) {
         AdamWKernel.adamw(param, grad, m, v, AdamWKernel.Step.of(lr, beta1, beta2, eps, weightDecay, step));
     }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
+        AttentionKernel.forward(q, k, v, scale, causalOffset, out, logSumExp);
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale,
+                                  int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
+        AttentionKernel.backward(q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
+    }
 }

@@ -325,4 +325,69 @@ public final class ReferenceBackend implements Backend {
             set(param, i, (float) (p - lr * (mi / c1 / (Math.sqrt(vi / c2) + eps) + weightDecay * p)));
         }
     }
+
+    /** Scores of one query row against its visible keys, in double: scale q[b, h, t] . k[b, h / group, s]. */
+    private static double[] attentionScores(Tensor q, Tensor k, float scale, int causalOffset, int b, int h, int t) {
+        int kvHead = h / (q.size(1) / k.size(1)), hd = q.size(3);
+        int visible = Math.min(k.size(2), causalOffset + t + 1);
+        double[] scores = new double[visible];
+        for (int s = 0; s < visible; s++) {
+            double dot = 0;
+            for (int d = 0; d < hd; d++) dot += (double) at(q, b, h, t, d) * at(k, b, kvHead, s, d);
+            scores[s] = dot * scale;
+        }
+        return scores;
+    }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
+        int group = q.size(1) / k.size(1), hd = q.size(3);
+        for (int b = 0; b < q.size(0); b++)
+            for (int h = 0; h < q.size(1); h++)
+                for (int t = 0; t < q.size(2); t++) {
+                    double[] scores = attentionScores(q, k, scale, causalOffset, b, h, t);
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (double x : scores) max = Math.max(max, x);
+                    for (double x : scores) sum += Math.exp(x - max);
+                    for (int d = 0; d < hd; d++) {
+                        double acc = 0;
+                        for (int s = 0; s < scores.length; s++) acc += Math.exp(scores[s] - max) * at(v, b, h / group, s, d);
+                        put(out, (float) (acc / sum), b, h, t, d);
+                    }
+                    if (logSumExp != null) put(logSumExp, (float) (max + Math.log(sum)), b, h, t);
+                }
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale,
+                                  int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
+        int group = q.size(1) / k.size(1), hd = q.size(3);
+        double[][][][] dkAcc = new double[k.size(0)][k.size(1)][k.size(2)][hd], dvAcc = new double[k.size(0)][k.size(1)][k.size(2)][hd];
+        for (int b = 0; b < q.size(0); b++)
+            for (int h = 0; h < q.size(1); h++)
+                for (int t = 0; t < q.size(2); t++) {
+                    double[] scores = attentionScores(q, k, scale, causalOffset, b, h, t);
+                    double lse = at(logSumExp, b, h, t), rowDot = 0;
+                    for (int d = 0; d < hd; d++) rowDot += (double) at(dOut, b, h, t, d) * at(out, b, h, t, d);
+                    double[] dqRow = new double[hd];
+                    for (int s = 0; s < scores.length; s++) {
+                        double p = Math.exp(scores[s] - lse), dp = 0;
+                        for (int d = 0; d < hd; d++) dp += (double) at(dOut, b, h, t, d) * at(v, b, h / group, s, d);
+                        double ds = p * (dp - rowDot) * scale;
+                        for (int d = 0; d < hd; d++) {
+                            dqRow[d] += ds * at(k, b, h / group, s, d);
+                            dkAcc[b][h / group][s][d] += ds * at(q, b, h, t, d);
+                            dvAcc[b][h / group][s][d] += p * at(dOut, b, h, t, d);
+                        }
+                    }
+                    for (int d = 0; d < hd; d++) put(dq, (float) dqRow[d], b, h, t, d);
+                }
+        for (int b = 0; b < k.size(0); b++)
+            for (int h = 0; h < k.size(1); h++)
+                for (int s = 0; s < k.size(2); s++)
+                    for (int d = 0; d < hd; d++) {
+                        put(dk, (float) dkAcc[b][h][s][d], b, h, s, d);
+                        put(dv, (float) dvAcc[b][h][s][d], b, h, s, d);
+                    }
+    }
 }
