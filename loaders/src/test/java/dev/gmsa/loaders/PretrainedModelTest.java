@@ -27,8 +27,11 @@ class PretrainedModelTest {
         PretrainedModel.save(dir, model, new ByteTokenizer(List.of("<s>", "</s>")));
         try (PretrainedModel back = PretrainedModel.load(dir); var noGrad = Grad.disabled()) {
             assertEquals(config, back.config());
+            model.parameters().forEach((name, v) ->
+                    assertArrayEquals(v.value().toFloatArray(), back.model().parameters().get(name).value().toFloatArray(), name));
+            // mapped weights take another kernel path (summation order), so logits agree to rounding, not bit for bit
             Tensor ids = Tensor.ofInts(new int[] {5, 9, 200, 1}, 1, 4);
-            assertArrayEquals(model.forward(ids, 0, null).value().toFloatArray(), back.model().forward(ids, 0, null).value().toFloatArray());
+            assertTrue(back.model().forward(ids, 0, null).value().allClose(model.forward(ids, 0, null).value(), 1e-5f, 1e-6f));
             assertEquals("</s>", back.tokenizer().token(257));
             assertArrayEquals(new int[] {104, 105}, back.tokenizer().encode("hi"));
         }

@@ -35,20 +35,16 @@ public final class Attention {
         Tensor cos = rope.cos(start, t), sin = rope.sin(start, t);
         q = q.rope(cos, sin, RopeLayout.HALF_SPLIT);
         k = k.rope(cos, sin, RopeLayout.HALF_SPLIT);
-        int keyLength = start + t;
         if (cache != null) {
             cache.write(layer, start, k.value(), v.value());
-            k = Var.constant(cache.keys(layer, keyLength));
-            v = Var.constant(cache.values(layer, keyLength));
+            k = Var.constant(cache.keys(layer, start + t));
+            v = Var.constant(cache.values(layer, start + t));
         } else if (start != 0) {
             throw new IllegalArgumentException("attention without a KV cache must start at position 0, got " + start);
         }
-        k = repeatKvHeads(k);
-        v = repeatKvHeads(v);
-        Var scores = q.matmul(k.mT()).mul((float) (1.0 / Math.sqrt(hd)));             // [B, H, T, S]
-        if (t > 1) scores = scores.maskedFill(Tensor.causalMask(t, keyLength, start), Float.NEGATIVE_INFINITY);
-        Var mixed = scores.softmax().matmul(v);                                         // [B, H, T, hd]
-        Var merged = mixed.permute(0, 2, 1, 3).reshape(batch, t, config.numHeads() * hd);
+        // fused kernel: causal mask from position start, GQA by index, no [T, S] score matrix
+        Var mixed = q.attention(k, v, (float) (1.0 / Math.sqrt(hd)), start);          // [B, H, T, hd], time-major memory
+        Var merged = mixed.permute(0, 2, 1, 3).reshape(batch, t, config.numHeads() * hd); // a view, no copy
         return output.forward(merged);
     }
 
@@ -57,13 +53,5 @@ public final class Attention {
         Var h = projected.reshape(batch, t, heads, config.headDim());
         if (norm != null) h = h.rmsNorm(norm, (float) config.rmsNormEps());
         return h.permute(0, 2, 1, 3);
-    }
-
-    /** [B, KV, S, hd] -> [B, H, S, hd]: each KV head serves groupSize query heads. */
-    private Var repeatKvHeads(Var kv) {
-        int g = config.groupSize();
-        if (g == 1) return kv;
-        int b = kv.size(0), kvHeads = kv.size(1), s = kv.size(2), hd = kv.size(3);
-        return kv.unsqueeze(2).expand(b, kvHeads, g, s, hd).reshape(b, kvHeads * g, s, hd);
     }
 }
