@@ -105,10 +105,11 @@ public final class SquadReader {
         return new QaExample(List.of(context), question, List.copyOf(texts));
     }
 
-    /** Where the value at {@code pointer} starts in the file; a second pass, taken only on error. */
+    /** Where the value at {@code pointer} starts in the file (the root: its first token); a second pass, only on error. */
     private static JsonLocation locate(Path file, JsonPointer pointer) {
-        try (JsonParser parser = new FilteringParserDelegate(JsonlReader.MAPPER.createParser(file.toFile()),
-                new JsonPointerBasedFilter(pointer), TokenFilter.Inclusion.ONLY_INCLUDE_ALL, false)) {
+        try (JsonParser parser = pointer.matches() ? JsonlReader.MAPPER.createParser(file.toFile())
+                : new FilteringParserDelegate(JsonlReader.MAPPER.createParser(file.toFile()),
+                        new JsonPointerBasedFilter(pointer), TokenFilter.Inclusion.ONLY_INCLUDE_ALL, false)) {
             if (parser.nextToken() != null) return parser.currentTokenLocation();
         } catch (IOException e) {
             // fall through: the location is a courtesy, the path still names the record

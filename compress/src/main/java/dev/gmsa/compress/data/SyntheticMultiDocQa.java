@@ -120,7 +120,7 @@ public final class SyntheticMultiDocQa {
         return switch (kind) {
             case WHERE -> s.name + " keeps the " + s.color + " " + s.thing + " in " + s.place + ".";
             case WHO -> "The " + s.color + " " + s.thing + " in " + s.place + " belongs to " + s.name + ".";
-            case WHAT -> s.name + " put a " + s.color + " " + s.thing + " under the " + s.furniture + ".";
+            case WHAT -> s.name + " put " + indefiniteArticle(s.color) + " " + s.color + " " + s.thing + " under the " + s.furniture + ".";
             case HOW_MANY -> s.name + " has " + s.number + " " + s.thing + "s in " + s.place + ".";
         };
     }
@@ -162,6 +162,10 @@ public final class SyntheticMultiDocQa {
         for (int i = 0; i < fillerSentences; i++) sentences.add(SyntheticStories.sentence(rng));
         sentences.add(rng.nextInt(fillerSentences + 1), fact);
         return String.join(" ", sentences);
+    }
+
+    private static String indefiniteArticle(String word) {
+        return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
     private static String pick(List<String> options, RandomGenerator rng) {

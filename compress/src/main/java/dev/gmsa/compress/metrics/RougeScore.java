@@ -10,7 +10,10 @@ public record RougeScore(double precision, double recall, double f1) {
         return new RougeScore(precision, recall, f1);
     }
 
-    /** Mean of each field over examples: the usual corpus-level ROUGE (rouge-score's aggregate "mid" without bootstrap). */
+    /**
+     * Mean of each field over examples, the usual corpus-level ROUGE (rouge-score's
+     * BootstrapAggregator reports a bootstrap estimate of this mean as "mid").
+     */
     public static RougeScore mean(Collection<RougeScore> scores) {
         if (scores.isEmpty()) throw new IllegalArgumentException("mean of zero ROUGE scores");
         double p = 0, r = 0, f = 0;

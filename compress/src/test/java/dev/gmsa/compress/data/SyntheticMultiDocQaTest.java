@@ -67,7 +67,7 @@ class SyntheticMultiDocQaTest {
         return switch (example.kind()) {
             case WHERE -> q.replaceFirst("Where does (\\w+) keep the (.+)\\?", "$1 keeps the $2 in ");
             case WHO -> q.replaceFirst("Who owns the (.+)\\?", "The $1 belongs to ");
-            case WHAT -> q.replaceFirst("What did (\\w+) put under the (\\w+)\\?", "$1 put a \\\\w+ \\\\w+ under the $2\\\\.");
+            case WHAT -> q.replaceFirst("What did (\\w+) put under the (\\w+)\\?", "$1 put an? \\\\w+ \\\\w+ under the $2\\\\.");
             case HOW_MANY -> q.replaceFirst("How many (\\w+) does (\\w+) have in (.+)\\?", "$2 has \\\\w+ $1 in $3\\\\.");
         };
     }
@@ -76,7 +76,7 @@ class SyntheticMultiDocQaTest {
         return switch (kind) {
             case WHERE -> "\\w+ keeps the \\w+ \\w+ in the [\\w ]+\\.";
             case WHO -> "The \\w+ \\w+ in the [\\w ]+ belongs to \\w+\\.";
-            case WHAT -> "\\w+ put a \\w+ \\w+ under the \\w+\\.";
+            case WHAT -> "\\w+ put an? \\w+ \\w+ under the \\w+\\.";
             case HOW_MANY -> "\\w+ has \\w+ \\w+s in the [\\w ]+\\.";
         };
     }
