@@ -136,6 +136,16 @@ public final class Transformer {
         return logits(hiddenStates(embeddings, start, cache));
     }
 
+    /**
+     * Logits of the last position only, [B, V], for embeddings [B, T, D]: what generation needs. The final norm
+     * and the LM head (the biggest matrix of a small model) run on one row per sequence instead of T.
+     */
+    public Var nextTokenLogits(Var embeddings, int start, KvCache cache) {
+        Var h = runBlocks(embeddings, 0, blocks.size(), start, cache);
+        if (cache != null) cache.advanceTo(start + embeddings.size(1));
+        return logits(normalize(h.select(1, h.size(1) - 1)));
+    }
+
     // ---------------------------------------------------------------- weights by name
 
     private DecoderBlock block(int i) {

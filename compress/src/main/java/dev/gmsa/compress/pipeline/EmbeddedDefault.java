@@ -70,13 +70,27 @@ public final class EmbeddedDefault {
         if (rng.nextDouble() >= copyFraction) return fit(storyTokens(rng, length), length, t);
         int[] ins = t.encode(INSTRUCTION);
         int maxText = Math.max(4, (length - ins.length - 1) / 2);
-        int[] a = storyTokens(rng, 4 + rng.nextInt(maxText - 3));
+        int n = 4 + rng.nextInt(maxText - 3);
+        // random word strings cannot be guessed from templates: only copying predicts them (induction heads form fast)
+        int[] a = rng.nextDouble() < RANDOM_WORD_SHARE ? randomWords(rng, n) : storyTokens(rng, n);
         int[] seq = new int[a.length * 2 + ins.length + 1];
         System.arraycopy(a, 0, seq, 0, a.length);
         System.arraycopy(ins, 0, seq, a.length, ins.length);
         System.arraycopy(a, 0, seq, a.length + ins.length, a.length);
         seq[seq.length - 1] = t.tokenId(EOS);
         return fit(seq, length, t);
+    }
+
+    /** Share of copy tasks made of random words rather than stories. */
+    static final double RANDOM_WORD_SHARE = Double.parseDouble(System.getProperty("gmsa.randomWordShare", "0.5"));
+
+    /** n random word tokens (with leading spaces, like words inside a sentence). */
+    static int[] randomWords(SplittableRandom rng, int n) {
+        WordTokenizer t = tokenizer();
+        List<String> words = t.words();
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = t.tokenId((i == 0 ? "" : " ") + words.get(rng.nextInt(words.size())));
+        return out;
     }
 
     /** Cuts or pads (with EOS) to exactly {@code length} tokens. */

@@ -61,7 +61,7 @@ public final class Generator {
         KvCache cache = new KvCache(model.config(), 1, promptLength + request.maxNewTokens());
         Sampler sampler = new Sampler(request.sampling());
         long t0 = System.nanoTime();
-        float[] logits = lastRow(model.forwardEmbeddings(prompt, 0, cache));
+        float[] logits = firstRow(model.nextTokenLogits(prompt, 0, cache));
         long t1 = System.nanoTime();
         List<Integer> out = new ArrayList<>();
         TextStream text = new TextStream(tokenizer, stream);
@@ -72,7 +72,7 @@ public final class Generator {
             out.add(next);
             if (text.append(next, request.stopStrings())) { reason = "stop"; break; }
             if (out.size() == request.maxNewTokens()) break;
-            logits = lastRow(model.forward(Tensor.ofInts(new int[] {next}, 1, 1), cache.length(), cache));
+            logits = firstRow(model.nextTokenLogits(model.embed(Tensor.ofInts(new int[] {next}, 1, 1)), cache.length(), cache));
         }
         long t2 = System.nanoTime();
         text.flush();
@@ -80,8 +80,8 @@ public final class Generator {
         return new Result(ids, text.text(), reason, promptLength, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     }
 
-    private static float[] lastRow(Var logits) {
-        int t = logits.size(1);
-        return logits.value().select(0, 0).select(0, t - 1).toFloatArray();
+    /** The logits [1, V] of the only sequence. */
+    private static float[] firstRow(Var logits) {
+        return logits.value().select(0, 0).toFloatArray();
     }
 }
