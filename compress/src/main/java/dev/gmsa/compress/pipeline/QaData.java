@@ -1,0 +1,33 @@
+package dev.gmsa.compress.pipeline;
+
+import dev.gmsa.compress.data.PwcJsonlReader;
+import dev.gmsa.compress.data.QaExample;
+import dev.gmsa.compress.data.QaJsonlReader;
+import dev.gmsa.compress.data.SquadReader;
+import dev.gmsa.compress.data.SyntheticMultiDocQa;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** QA examples from a file in one of the supported layouts, or generated. */
+public final class QaData {
+    public static final List<String> FORMATS = List.of("qa", "pwc", "squad");
+
+    private QaData() {}
+
+    public static List<QaExample> read(Path file, String format) throws IOException {
+        return switch (format) {
+            case "qa" -> QaJsonlReader.read(file);
+            case "pwc" -> PwcJsonlReader.read(file);
+            case "squad" -> SquadReader.read(file);
+            default -> throw new IllegalArgumentException("unknown QA format " + format + " (known: " + String.join(", ", FORMATS) + ")");
+        };
+    }
+
+    /** Synthetic multi-document QA: one gold document among {@code documents}. */
+    public static List<QaExample> synthetic(long seed, int count, int documents) {
+        return SyntheticMultiDocQa.generate(seed, count, SyntheticMultiDocQa.Settings.defaults().withDocuments(documents))
+                .stream().map(SyntheticMultiDocQa.Example::qa).toList();
+    }
+}
