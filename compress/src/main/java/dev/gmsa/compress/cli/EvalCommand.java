@@ -6,6 +6,7 @@ import dev.gmsa.compress.pipeline.EmbeddedDefault;
 import dev.gmsa.compress.pipeline.Evaluation;
 import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.compress.pipeline.QaData;
+import dev.gmsa.compress.pipeline.QaPrompt;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -30,7 +31,6 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--context-tokens", defaultValue = "64", description = "tokens per reconstruction text") int contextTokens;
     @Option(names = "--documents", defaultValue = "5", description = "documents per generated QA example") int documents;
     @Option(names = "--rate", defaultValue = "4") int rate;
-    @Option(names = "--question-prefix", defaultValue = " Question: ") String questionPrefix;
     @Option(names = "--max-answer-tokens", defaultValue = "16") int maxAnswerTokens;
     @Option(names = "--seed", defaultValue = "12345", description = "seed of generated held-out data") long seed;
 
@@ -74,13 +74,13 @@ final class EvalCommand implements Callable<Integer> {
         if (gmsa != null) {
             try (GmsaSystem s = GmsaSystem.load(gmsa)) {
                 print(s.manifest().method(), Evaluation.qa(s.compressor(), s.decoderModel(), s.decoderTokenizer(), examples, rate,
-                        s.manifest().window(), questionPrefix, s.eos(), maxAnswerTokens));
+                        s.manifest().window(), QaPrompt.defaults(), s.eos(), maxAnswerTokens));
             }
         } else {
             try (PretrainedModel m = PretrainedModel.load(decoder)) {
                 int eos = m.config().eosTokenIds().isEmpty() ? m.requireTokenizer().tokenId("</s>") : m.config().eosTokenIds().get(0);
                 print("original-prompt", Evaluation.qa(null, m.model(), m.requireTokenizer(), examples, 1, Integer.MAX_VALUE,
-                        questionPrefix, eos, maxAnswerTokens));
+                        QaPrompt.defaults(), eos, maxAnswerTokens));
             }
         }
         return 0;

@@ -70,13 +70,13 @@ public final class Evaluation {
      * text (compressor null: the original-prompt baseline), and scores against the gold answers.
      */
     public static Qa qa(Compressor compressor, Transformer decoder, Tokenizer tokenizer, List<QaExample> examples, int rate,
-                        int window, String questionPrefix, int eos, int maxAnswerTokens) {
+                        int window, QaPrompt format, int eos, int maxAnswerTokens) {
         double em = 0, f1 = 0, acc = 0, compressNanos = 0, answerNanos = 0;
         Generator generator = new Generator(decoder, tokenizer);
         try (var noGrad = Grad.disabled()) {
             for (QaExample ex : examples) {
-                int[] context = tokenizer.encode(String.join(" ", ex.docs()));
-                int[] question = tokenizer.encode(questionPrefix + ex.question());
+                int[] context = format.context(tokenizer, ex);
+                int[] question = format.question(tokenizer, ex.question());
                 long t0 = System.nanoTime();
                 Var prompt;
                 if (compressor != null) {

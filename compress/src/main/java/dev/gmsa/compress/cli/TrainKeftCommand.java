@@ -1,0 +1,62 @@
+package dev.gmsa.compress.cli;
+
+import dev.gmsa.compress.data.QaExample;
+import dev.gmsa.compress.model.KeftMode;
+import dev.gmsa.compress.pipeline.GmsaSystem;
+import dev.gmsa.compress.pipeline.QaData;
+import dev.gmsa.compress.pipeline.QaPrompt;
+import dev.gmsa.compress.train.KeftTraining;
+import dev.gmsa.compress.train.LossCurve;
+import dev.gmsa.compress.train.TrainingLoop;
+import dev.gmsa.tensor.cpu.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Stage 2: Knowledge Extraction Fine-Tuning of the decoder on (soft tokens, question) -> answer. */
+@Command(name = "train-keft", description = "KEFT (stage 2) on a GMSA folder from train-ae. Prints loss_first=, loss_last=, tokens_per_s=.")
+final class TrainKeftCommand implements Callable<Integer> {
+    @Option(names = "--gmsa", required = true, description = "GMSA folder from train-ae") Path gmsa;
+    @Option(names = "--out", description = "GMSA folder to write (default: --gmsa)") Path out;
+    @Option(names = "--data", description = "QA file (default: generated multi-document QA)") Path data;
+    @Option(names = "--format", defaultValue = "qa", description = "qa ({docs, question, answers} JSONL), pwc, squad") String format;
+    @Option(names = "--count", defaultValue = "2000", description = "generated training examples") int count;
+    @Option(names = "--documents", defaultValue = "5", description = "documents per generated example") int documents;
+    @Option(names = "--mode", defaultValue = "QKV", description = "QKV (the paper: W_Q, W_K, W_V) or WHOLE_DECODER (the released code)") KeftMode mode;
+    @Option(names = "--rate", defaultValue = "4") int rate;
+    @Option(names = "--steps", defaultValue = "500") int steps;
+    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--lr", defaultValue = "1e-5") float lr;
+    @Option(names = "--clip", defaultValue = "2.0") float clip;
+    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
+    @Option(names = "--seed", defaultValue = "2") long seed;
+    @Option(names = "--threads") Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) Parallel.setThreads(threads);
+        Path target = out != null ? out : gmsa;
+        List<QaExample> qa = data != null ? QaData.read(data, format) : QaData.synthetic(seed, count, documents);
+        try (GmsaSystem system = GmsaSystem.load(gmsa)) {
+            QaPrompt prompt = QaPrompt.defaults();
+            List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty())
+                    .map(e -> prompt.trainingExample(system.decoderTokenizer(), e)).toList();
+            var trainable = system.startKeft(mode);
+            var task = new KeftTraining.Task(batch, rate, system.manifest().window(), system.eos());
+            var settings = new TrainingLoop.Settings(steps, lr, Math.max(1, steps / 20), clip, 0f, seed,
+                    target.resolve("checkpoint-keft.safetensors"), checkpointEvery);
+            LossCurve curve = new LossCurve("KEFT: " + system.manifest().method() + " (" + mode + ")");
+            var r = KeftTraining.train("keft-" + system.manifest().method(), system.compressor(), system.decoderModel(), trainable,
+                    examples, task, settings, curve);
+            system.save(target);
+            curve.writePng(target.resolve("loss-keft.png"));
+            float[] l = r.losses();
+            System.out.printf("method=%s%nmode=%s%nexamples=%d%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",
+                    system.manifest().method(), mode, examples.size(), steps, r.resumedAt(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
+        }
+        return 0;
+    }
+}

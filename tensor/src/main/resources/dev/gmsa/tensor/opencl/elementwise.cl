@@ -1,0 +1,109 @@
+// copy, fill, unary, binary, where: one work-item per output element, inputs read through their views.
+
+__kernel void copy_view(__global const uchar* src, View sv, __global uchar* dst, View dv, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    if (sv.dtype == DT_I32 && dv.dtype == DT_I32) // exact: never through float
+        ((__global int*) dst)[at(&dv, i)] = ((__global const int*) src)[at(&sv, i)];
+    else
+        store_at(dst, &dv, i, load_at(src, &sv, i));
+}
+
+__kernel void fill_view(__global uchar* dst, View dv, float value, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    store_at(dst, &dv, i, value);
+}
+
+// UnaryOp ordinals; the math follows UnaryOp.apply (double where the reference uses double).
+inline float unary_op(int op, float xf) {
+    real x = xf;
+    switch (op) {
+        case 0: return -xf;                                                   // NEG
+        case 1: return (float) exp(x);                                        // EXP
+        case 2: return (float) log(x);                                        // LOG
+        case 3: return (float) sqrt(x);                                       // SQRT
+        case 4: return (float) ((real) 1 / sqrt(x));                          // RSQRT
+        case 5: return (float) tanh(x);                                       // TANH
+        case 6: return (float) ((real) 1 / ((real) 1 + exp(-x)));             // SIGMOID
+        case 7: return (float) (x / ((real) 1 + exp(-x)));                    // SILU
+        case 8: {                                                             // GELU, tanh approximation
+            real inner = (real) 0.7978845608028654 * (x + (real) 0.044715 * x * x * x);
+            return (float) ((real) 0.5 * x * ((real) 1 + tanh(inner)));
+        }
+        case 9: return xf > 0 ? xf : 0.0f;                                    // RELU
+        case 10: return fabs(xf);                                             // ABS
+        case 11: return xf * xf;                                              // SQUARE
+        case 12: return (float) ((real) 1 / x);                               // RECIPROCAL
+        case 13: return (float) sin(x);                                       // SIN
+        default: return (float) cos(x);                                       // COS
+    }
+}
+
+__kernel void unary_view(int op, __global const uchar* x, View xv, __global uchar* out, View ov, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    store_at(out, &ov, i, unary_op(op, load_at(x, &xv, i)));
+}
+
+// Java's Math.max(float, float): NaN wins, +0 beats -0.
+inline float java_max(float a, float b) {
+    if (isnan(a)) return a;
+    if (a == 0.0f && b == 0.0f && signbit(a)) return b;
+    return a >= b ? a : b;
+}
+
+inline float java_min(float a, float b) {
+    if (isnan(a)) return a;
+    if (a == 0.0f && b == 0.0f && signbit(b)) return b;
+    return a <= b ? a : b;
+}
+
+// Math.pow differs from C's pow only where C returns 1 for a NaN or infinite exponent.
+inline float java_pow(float a, float b) {
+    if (isnan(b) || (fabs(a) == 1.0f && isinf(b))) return NAN;
+    return (float) pow((real) a, (real) b);
+}
+
+// BinaryOp ordinals.
+inline float binary_op(int op, float a, float b) {
+    switch (op) {
+        case 0: return a + b;
+        case 1: return a - b;
+        case 2: return a * b;
+        case 3: return (float) ((real) a / (real) b); // correctly rounded either way
+        case 4: return java_max(a, b);
+        case 5: return java_min(a, b);
+        case 6: return java_pow(a, b);
+        case 7: return a > b ? 1.0f : 0.0f;
+        default: return a == b ? 1.0f : 0.0f;
+    }
+}
+
+__kernel void binary_view(int op, __global const uchar* a, View av, __global const uchar* b, View bv,
+                          __global uchar* out, View ov, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    store_at(out, &ov, i, binary_op(op, load_at(a, &av, i), load_at(b, &bv, i)));
+}
+
+__kernel void where_view(__global const uchar* mask, View mv, __global const uchar* a, View av,
+                         __global const uchar* b, View bv, __global uchar* out, View ov, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    store_at(out, &ov, i, load_at(mask, &mv, i) != 0 ? load_at(a, &av, i) : load_at(b, &bv, i));
+}
+
+// One AdamW step on element i (decoupled weight decay; c1, c2 are the bias corrections).
+__kernel void adamw_step(__global uchar* param, View pv, __global const uchar* grad, View gv,
+                         __global uchar* m, View mv, __global uchar* v, View vv,
+                         float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    real g = load_at(grad, &gv, i), p = load_at(param, &pv, i);
+    real mi = (real) beta1 * load_at(m, &mv, i) + ((real) 1 - (real) beta1) * g;
+    real vi = (real) beta2 * load_at(v, &vv, i) + ((real) 1 - (real) beta2) * g * g;
+    store_at(m, &mv, i, (float) mi);
+    store_at(v, &vv, i, (float) vi);
+    store_at(param, &pv, i, (float) (p - (real) lr * (mi / (real) c1 / (sqrt(vi / (real) c2) + (real) eps) + (real) weightDecay * p)));
+}
