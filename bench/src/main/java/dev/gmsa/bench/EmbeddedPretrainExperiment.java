@@ -18,6 +18,7 @@ public final class EmbeddedPretrainExperiment {
         float[] l = r.losses();
         System.out.printf("hidden=%d layers=%d steps=%d loss_last=%.4f tok_s=%.0f seconds=%.1f%n", hidden, layers, steps,
                 l[l.length - 1], r.tokensPerSecond(), r.seconds());
+        System.out.printf("copy_token_acc_24=%.3f%n", CopyCheck.copyTokenAccuracy(m, 20, 24, 99));
         System.out.printf("copy_exact_24=%.3f%n", CopyCheck.exactCopyRate(m, 20, 24, 99));
     }
 }

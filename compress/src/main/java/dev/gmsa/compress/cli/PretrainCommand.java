@@ -42,6 +42,7 @@ final class PretrainCommand implements Callable<Integer> {
         float[] l = r.losses();
         System.out.printf("model=%s%nparams=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n", out,
                 model.parameters().values().stream().mapToLong(v -> v.numel()).sum(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
+        System.out.printf("copy_token_accuracy=%.3f%n", CopyCheck.copyTokenAccuracy(model, 20, 24, seed + 1000));
         System.out.printf("copy_exact=%.3f%n", CopyCheck.exactCopyRate(model, 20, 24, seed + 1000));
         return 0;
     }

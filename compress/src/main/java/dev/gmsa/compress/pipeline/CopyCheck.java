@@ -13,6 +13,34 @@ import java.util.SplittableRandom;
 public final class CopyCheck {
     private CopyCheck() {}
 
+    /**
+     * Teacher-forced copy accuracy: over held-out "[text] instruction [text]" sequences, the fraction of tokens of
+     * the second copy the decoder predicts right (argmax). Finer-grained than exact greedy restatement.
+     */
+    public static double copyTokenAccuracy(Transformer decoder, int n, int tokens, long seed) {
+        WordTokenizer t = EmbeddedDefault.tokenizer();
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] ins = t.encode(EmbeddedDefault.INSTRUCTION);
+        long right = 0, total = 0;
+        try (var noGrad = dev.gmsa.autograd.Grad.disabled()) {
+            for (int i = 0; i < n; i++) {
+                int[] a = EmbeddedDefault.storyTokens(rng, tokens);
+                int[] seq = new int[a.length * 2 + ins.length];
+                System.arraycopy(a, 0, seq, 0, a.length);
+                System.arraycopy(ins, 0, seq, a.length, ins.length);
+                System.arraycopy(a, 0, seq, a.length + ins.length, a.length);
+                var logits = decoder.forward(dev.gmsa.tensor.Tensor.ofInts(seq, 1, seq.length), 0, null).value();
+                int[] predicted = logits.argmax(-1, false).toIntArray();
+                for (int k = 0; k < a.length; k++) {
+                    int position = a.length + ins.length - 1 + k; // predicts seq[position + 1] = a[k]
+                    if (predicted[position] == a[k]) right++;
+                    total++;
+                }
+            }
+        }
+        return right / (double) total;
+    }
+
     /** Fraction of held-out texts restated exactly, over {@code n} texts of {@code tokens} tokens. */
     public static double exactCopyRate(Transformer decoder, int n, int tokens, long seed) {
         WordTokenizer t = EmbeddedDefault.tokenizer();

@@ -72,28 +72,34 @@ final class AttentionKernel {
             int bk = i / splits, split = i % splits, b = bk / kvHeads, kvHead = bk % kvHeads;
             int rowFrom = t * split / splits, rowTo = t * (split + 1) / splits;
             if (rowTo == rowFrom) return;
-            float[] scores = new float[KEY_BLOCK], acc = new float[hd];
-            // many rows share this kv head: transpose its keys once so scores come out KEY_BLOCK at a time
-            KeysT keysT = group * (rowTo - rowFrom) >= PACK_MIN_ROWS
-                    ? KeysT.pack(kr, b, kvHead, visibleKeys(s, causalOffset, rowTo - 1), hd) : null;
+            if (group * (rowTo - rowFrom) < PACK_MIN_ROWS) { // decode: a row or two, keys read in place
+                float[] scores = new float[KEY_BLOCK], acc = new float[hd];
+                for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
+                    for (int row = rowFrom; row < rowTo; row++)
+                        forwardRow(qr, kr, vr, or, lse, b, h, kvHead, row, visibleKeys(s, causalOffset, row), hd, scale, scores, acc);
+                return;
+            }
+            // many rows share this kv head: transpose its keys once, then TILE rows at a time against each key block
+            KeysT keysT = KeysT.pack(kr, b, kvHead, visibleKeys(s, causalOffset, rowTo - 1), hd);
+            Tile tile = new Tile(hd);
             for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                for (int row = rowFrom; row < rowTo; row++)
-                    forwardRow(qr, kr, keysT, vr, or, lse, b, h, kvHead, row, visibleKeys(s, causalOffset, row), hd, scale, scores, acc);
+                for (int row = rowFrom; row < rowTo; row += TILE)
+                    forwardTile(qr, keysT, vr, or, lse, b, h, kvHead, row, Math.min(TILE, rowTo - row), s, causalOffset, scale, tile);
         };
         runTasks(batch * kvHeads * splits, (long) batch * heads * t * Math.min(s, causalOffset + t) * hd, task);
         finish(outW, out);
         finish(lseW, logSumExp);
     }
 
-    /** One query row: online softmax over blocks of keys; writes out[b, h, t] and its log-sum-exp. */
-    private static void forwardRow(Rows q, Rows k, KeysT keysT, Rows v, Rows out, Rows lse, int b, int h, int kvHead, int t,
+    /** One query row (the decode case): online softmax over blocks of keys; writes out[b, h, t] and its log-sum-exp. */
+    private static void forwardRow(Rows q, Rows k, Rows v, Rows out, Rows lse, int b, int h, int kvHead, int t,
                                    int visible, int hd, float scale, float[] scores, float[] acc) {
         int qo = q.at(b, h, t), vBase = v.at(b, kvHead, 0);
         float max = Float.NEGATIVE_INFINITY, sum = 0f;
         Arrays.fill(acc, 0f);
         for (int s0 = 0; s0 < visible; s0 += KEY_BLOCK) {
             int n = Math.min(KEY_BLOCK, visible - s0);
-            scores(q.data, qo, k, keysT, b, kvHead, s0, n, hd, scale, scores);
+            for (int j = 0; j < n; j++) scores[j] = dot(q.data, qo, k.data, k.at(b, kvHead, s0 + j), hd) * scale;
             float blockMax = VectorRows.max(scores, 0, n);
             if (blockMax > max) { // rescale what was accumulated under the old maximum
                 float correction = (float) Math.exp(max - blockMax);
@@ -102,29 +108,76 @@ final class AttentionKernel {
                 max = blockMax;
             }
             sum += VectorRows.expInto(scores, 0, n, max, scores, 0);
-            addWeightedRows(scores, n, v.data, vBase + s0 * v.s2(), v.s2(), acc, 0, hd);
+            for (int j = 0; j < n; j++) axpy(scores[j], v.data, v.at(b, kvHead, s0 + j), acc, 0, hd);
         }
         VectorRows.scale(acc, 0, hd, 1f / sum, out.data, out.at(b, h, t));
         if (lse != null) lse.data[lse.at(b, h, t)] = max + (float) Math.log(sum);
     }
 
-    /** scores[j] = scale x . k[b, kvHead, s0 + j] for j < n, from the transposed keys when there are some. */
-    private static void scores(float[] x, int xo, Rows k, KeysT keysT, int b, int kvHead, int s0, int n, int hd, float scale,
-                               float[] scores) {
-        if (keysT != null) {
-            for (int c = 0; c < n; c += F.length()) keysT.dotChunk(x, xo, s0 + c, scale, scores, c);
-            return;
+    /**
+     * Up to TILE consecutive query rows [t0, t0 + rows) of head h, FlashAttention style: per block of keys, the
+     * [TILE, KEY_BLOCK] scores (register-blocked like a GEMM micro-kernel), each row's online-softmax update, then
+     * the weighted sum of the block's value rows into the rows' accumulators.
+     */
+    private static void forwardTile(Rows q, KeysT keysT, Rows v, Rows out, Rows lse, int b, int h, int kvHead, int t0, int rows,
+                                    int keys, int causalOffset, float scale, Tile tile) {
+        int hd = tile.hd;
+        tile.start(q, b, h, t0, rows);
+        int visibleMax = visibleKeys(keys, causalOffset, t0 + rows - 1), vBase = v.at(b, kvHead, 0);
+        for (int s0 = 0; s0 < visibleMax; s0 += KEY_BLOCK) {
+            int n = Math.min(KEY_BLOCK, visibleMax - s0);
+            keysT.scoreTile(q.data, tile.rowOffsets, s0, n, scale, tile.scores);
+            for (int r = 0; r < TILE; r++) {
+                int o = r * KEY_BLOCK, valid = r < rows ? Math.clamp(visibleKeys(keys, causalOffset, t0 + r) - s0, 0, n) : 0;
+                Arrays.fill(tile.scores, o + valid, o + n, 0f); // causally masked (or padding) keys get probability 0
+                if (valid == 0) continue;
+                float blockMax = VectorRows.max(tile.scores, o, valid);
+                if (blockMax > tile.max[r]) {
+                    float correction = (float) Math.exp(tile.max[r] - blockMax);
+                    tile.sum[r] *= correction;
+                    VectorRows.scale(tile.acc, r * hd, hd, correction, tile.acc, r * hd);
+                    tile.max[r] = blockMax;
+                }
+                tile.sum[r] += VectorRows.expInto(tile.scores, o, valid, tile.max[r], tile.scores, o);
+            }
+            addWeightedRowsTile(tile.scores, n, v.data, vBase + s0 * v.s2(), v.s2(), tile.acc, hd);
         }
-        for (int j = 0; j < n; j++) scores[j] = dot(x, xo, k.data, k.at(b, kvHead, s0 + j), hd) * scale;
+        for (int r = 0; r < rows; r++) {
+            VectorRows.scale(tile.acc, r * hd, hd, 1f / tile.sum[r], out.data, out.at(b, h, t0 + r));
+            if (lse != null) lse.data[lse.at(b, h, t0 + r)] = tile.max[r] + (float) Math.log(tile.sum[r]);
+        }
+    }
+
+    /** Query rows handled together and their running state; rows past the last real one repeat it (and are dropped). */
+    static final int TILE = 4;
+
+    private static final class Tile {
+        final int hd;
+        final int[] rowOffsets = new int[TILE];
+        final float[] scores = new float[TILE * KEY_BLOCK], second = new float[TILE * KEY_BLOCK];
+        final float[] max = new float[TILE], sum = new float[TILE], acc;
+
+        Tile(int hd) {
+            this.hd = hd;
+            this.acc = new float[TILE * hd];
+        }
+
+        void start(Rows x, int b, int h, int t0, int rows) {
+            for (int r = 0; r < TILE; r++) rowOffsets[r] = x.at(b, h, t0 + Math.min(r, rows - 1));
+            Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            Arrays.fill(sum, 0f);
+            Arrays.fill(acc, 0f);
+        }
     }
 
     /**
-     * Keys [0, count) of one (batch, kv head) transposed to [hd][stride] (stride a whole number of vectors, zero
-     * padded), so one vector FMA per head dimension advances F.length() scores at once.
+     * Keys [0, count) of one (batch, kv head) transposed to [hd][stride] (zero padded to whole key blocks), so one
+     * vector FMA per head dimension advances F.length() scores of a row at once.
      */
     private record KeysT(float[] data, int stride, int hd) {
         static KeysT pack(Rows k, int b, int kvHead, int count, int hd) {
-            int stride = (count + F.length() - 1) / F.length() * F.length();
+            // one spare vector: a power-of-two stride would put every dimension's row in the same few cache sets
+            int stride = (count + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK + F.length();
             float[] data = new float[hd * stride];
             for (int s = 0; s < count; s++) {
                 int ko = k.at(b, kvHead, s);
@@ -133,44 +186,53 @@ final class AttentionKernel {
             return new KeysT(data, stride, hd);
         }
 
-        /** out[oo .. + F.length()) = scale x . key (col + i): four partial sums break the FMA dependency chain. */
-        void dotChunk(float[] x, int xo, int col, float scale, float[] out, int oo) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            int d = 0;
-            for (; d + 4 <= hd; d += 4) {
-                a0 = FloatVector.fromArray(F, data, d * stride + col).fma(FloatVector.broadcast(F, x[xo + d]), a0);
-                a1 = FloatVector.fromArray(F, data, (d + 1) * stride + col).fma(FloatVector.broadcast(F, x[xo + d + 1]), a1);
-                a2 = FloatVector.fromArray(F, data, (d + 2) * stride + col).fma(FloatVector.broadcast(F, x[xo + d + 2]), a2);
-                a3 = FloatVector.fromArray(F, data, (d + 3) * stride + col).fma(FloatVector.broadcast(F, x[xo + d + 3]), a3);
+        /** out[r * KEY_BLOCK + j] = scale x_r . key (s0 + j) for the TILE rows x_r = x[rowOffsets[r] ..], j < n (rounded up to vectors). */
+        void scoreTile(float[] x, int[] rowOffsets, int s0, int n, float scale, float[] out) {
+            int x0 = rowOffsets[0], x1 = rowOffsets[1], x2 = rowOffsets[2], x3 = rowOffsets[3];
+            for (int c = 0; c < n; c += F.length()) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int d = 0, o = s0 + c; d < hd; d++, o += stride) {
+                    FloatVector key = FloatVector.fromArray(F, data, o);
+                    a0 = key.fma(FloatVector.broadcast(F, x[x0 + d]), a0);
+                    a1 = key.fma(FloatVector.broadcast(F, x[x1 + d]), a1);
+                    a2 = key.fma(FloatVector.broadcast(F, x[x2 + d]), a2);
+                    a3 = key.fma(FloatVector.broadcast(F, x[x3 + d]), a3);
+                }
+                a0.mul(scale).intoArray(out, c);
+                a1.mul(scale).intoArray(out, KEY_BLOCK + c);
+                a2.mul(scale).intoArray(out, 2 * KEY_BLOCK + c);
+                a3.mul(scale).intoArray(out, 3 * KEY_BLOCK + c);
             }
-            for (; d < hd; d++) a0 = FloatVector.fromArray(F, data, d * stride + col).fma(FloatVector.broadcast(F, x[xo + d]), a0);
-            a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(out, oo);
         }
     }
 
     /**
-     * acc[ao .. + hd) += sum over j < n of w[j] * row j, rows starting at rowBase with rowStride. Each vector of acc
-     * stays in registers across the rows, with four partial sums against the FMA latency.
+     * acc[r * hd ..] += sum over j < n of w[r * KEY_BLOCK + j] * row j for the TILE rows (value rows start at rowBase,
+     * rowStride apart). Each row's vector of acc stays in a register while the value rows stream past.
      */
-    private static void addWeightedRows(float[] w, int n, float[] rows, int rowBase, int rowStride, float[] acc, int ao, int hd) {
+    private static void addWeightedRowsTile(float[] w, int n, float[] rows, int rowBase, int rowStride, float[] acc, int hd) {
         int bound = F.loopBound(hd);
         for (int c = 0; c < bound; c += F.length()) {
-            FloatVector a0 = FloatVector.fromArray(F, acc, ao + c), a1 = FloatVector.zero(F), a2 = a1, a3 = a1;
-            int j = 0, ro = rowBase + c;
-            for (; j + 4 <= n; j += 4, ro += 4 * rowStride) {
-                a0 = FloatVector.fromArray(F, rows, ro).fma(FloatVector.broadcast(F, w[j]), a0);
-                a1 = FloatVector.fromArray(F, rows, ro + rowStride).fma(FloatVector.broadcast(F, w[j + 1]), a1);
-                a2 = FloatVector.fromArray(F, rows, ro + 2 * rowStride).fma(FloatVector.broadcast(F, w[j + 2]), a2);
-                a3 = FloatVector.fromArray(F, rows, ro + 3 * rowStride).fma(FloatVector.broadcast(F, w[j + 3]), a3);
+            FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, hd + c);
+            FloatVector a2 = FloatVector.fromArray(F, acc, 2 * hd + c), a3 = FloatVector.fromArray(F, acc, 3 * hd + c);
+            for (int j = 0, ro = rowBase + c; j < n; j++, ro += rowStride) {
+                FloatVector row = FloatVector.fromArray(F, rows, ro);
+                a0 = row.fma(FloatVector.broadcast(F, w[j]), a0);
+                a1 = row.fma(FloatVector.broadcast(F, w[KEY_BLOCK + j]), a1);
+                a2 = row.fma(FloatVector.broadcast(F, w[2 * KEY_BLOCK + j]), a2);
+                a3 = row.fma(FloatVector.broadcast(F, w[3 * KEY_BLOCK + j]), a3);
             }
-            for (; j < n; j++, ro += rowStride) a0 = FloatVector.fromArray(F, rows, ro).fma(FloatVector.broadcast(F, w[j]), a0);
-            a0.add(a1).add(a2.add(a3)).intoArray(acc, ao + c);
+            a0.intoArray(acc, c);
+            a1.intoArray(acc, hd + c);
+            a2.intoArray(acc, 2 * hd + c);
+            a3.intoArray(acc, 3 * hd + c);
         }
-        for (int d = bound; d < hd; d++) {
-            float a = acc[ao + d];
-            for (int j = 0; j < n; j++) a += w[j] * rows[rowBase + j * rowStride + d];
-            acc[ao + d] = a;
-        }
+        for (int d = bound; d < hd; d++)
+            for (int r = 0; r < TILE; r++) {
+                float a = acc[r * hd + d];
+                for (int j = 0; j < n; j++) a += w[r * KEY_BLOCK + j] * rows[rowBase + j * rowStride + d];
+                acc[r * hd + d] = a;
+            }
     }
 
     // ---------------------------------------------------------------- backward
@@ -178,7 +240,8 @@ final class AttentionKernel {
     /**
      * dq, dk, dv of {@link #forward}. One task per (batch, kv head) owns dk and dv of that head, so the query
      * heads of its group add into them without races. Per visible (t, s): p = exp(scale q.k - lse),
-     * dv_s += p dOut_t, ds = scale p (dOut_t.v_s - dOut_t.out_t), dq_t += ds k_s, dk_s += ds q_t.
+     * dv_s += p dOut_t, ds = scale p (dOut_t.v_s - dOut_t.out_t), dq_t += ds k_s, dk_s += ds q_t;
+     * TILE query rows at a time against each block of keys, as in the forward.
      */
     static void backward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale, int causalOffset,
                          Tensor dq, Tensor dk, Tensor dv) {
@@ -196,11 +259,11 @@ final class AttentionKernel {
             }
             int visibleMax = visibleKeys(s, causalOffset, t - 1);
             KeysT keysT = KeysT.pack(kr, b, kvHead, visibleMax, hd), valuesT = KeysT.pack(vr, b, kvHead, visibleMax, hd);
-            float[] probs = new float[KEY_BLOCK], ds = new float[KEY_BLOCK];
+            Tile tile = new Tile(hd), dOutTile = new Tile(hd);
             for (int h = kvHead * group; h < (kvHead + 1) * group; h++)
-                for (int row = 0; row < t; row++)
-                    backwardRow(qr, kr, keysT, valuesT, or, lse, gr, dqr, dkr, dvr, b, h, kvHead, row,
-                            visibleKeys(s, causalOffset, row), hd, scale, probs, ds);
+                for (int row = 0; row < t; row += TILE)
+                    backwardTile(qr, kr, keysT, valuesT, or, lse, gr, dqr, dkr, dvr, b, h, kvHead, row, Math.min(TILE, t - row),
+                            s, causalOffset, scale, tile, dOutTile);
         };
         runTasks(batch * kvHeads, 2L * batch * heads * t * Math.min(s, causalOffset + t) * hd, task);
         finish(dqW, dq);
@@ -208,25 +271,54 @@ final class AttentionKernel {
         finish(dvW, dv);
     }
 
-    private static void backwardRow(Rows q, Rows k, KeysT keysT, KeysT valuesT, Rows out, Rows lse, Rows dOut, Rows dq, Rows dk,
-                                    Rows dv, int b, int h, int kvHead, int t, int visible, int hd, float scale, float[] probs, float[] ds) {
-        int qo = q.at(b, h, t), go = dOut.at(b, h, t), dqo = dq.at(b, h, t);
-        float rowLse = lse.data[lse.at(b, h, t)];
-        float rowDot = dot(dOut.data, go, out.data, out.at(b, h, t), hd);
-        Arrays.fill(dq.data, dqo, dqo + hd, 0f);
-        for (int s0 = 0; s0 < visible; s0 += KEY_BLOCK) {
-            int n = Math.min(KEY_BLOCK, visible - s0);
-            for (int c = 0; c < n; c += F.length()) {
-                keysT.dotChunk(q.data, qo, s0 + c, scale, probs, c);
-                valuesT.dotChunk(dOut.data, go, s0 + c, 1f, ds, c);  // dOut_t . v_s
+    private static void backwardTile(Rows q, Rows k, KeysT keysT, KeysT valuesT, Rows out, Rows lse, Rows dOut, Rows dq, Rows dk,
+                                     Rows dv, int b, int h, int kvHead, int t0, int rows, int keys, int causalOffset, float scale,
+                                     Tile tile, Tile dOutTile) {
+        int hd = tile.hd;
+        tile.start(q, b, h, t0, rows);           // acc collects dq
+        dOutTile.start(dOut, b, h, t0, rows);
+        float[] probs = tile.scores, ds = tile.second;
+        for (int r = 0; r < rows; r++) {
+            tile.max[r] = lse.data[lse.at(b, h, t0 + r)];
+            tile.sum[r] = dot(dOut.data, dOutTile.rowOffsets[r], out.data, out.at(b, h, t0 + r), hd); // dOut_t . out_t
+        }
+        int visibleMax = visibleKeys(keys, causalOffset, t0 + rows - 1), kBase = k.at(b, kvHead, 0);
+        for (int s0 = 0; s0 < visibleMax; s0 += KEY_BLOCK) {
+            int n = Math.min(KEY_BLOCK, visibleMax - s0);
+            keysT.scoreTile(q.data, tile.rowOffsets, s0, n, scale, probs);
+            valuesT.scoreTile(dOut.data, dOutTile.rowOffsets, s0, n, 1f, ds); // dOut_t . v_s
+            for (int r = 0; r < TILE; r++) {
+                int o = r * KEY_BLOCK, valid = r < rows ? Math.clamp(visibleKeys(keys, causalOffset, t0 + r) - s0, 0, n) : 0;
+                VectorRows.expInto(probs, o, valid, tile.max[r], probs, o);
+                for (int j = 0; j < valid; j++) ds[o + j] = scale * probs[o + j] * (ds[o + j] - tile.sum[r]);
+                Arrays.fill(probs, o + valid, o + n, 0f);
+                Arrays.fill(ds, o + valid, o + n, 0f);
             }
-            VectorRows.expInto(probs, 0, n, rowLse, probs, 0);
-            for (int j = 0; j < n; j++) ds[j] = scale * probs[j] * (ds[j] - rowDot);
-            addWeightedRows(ds, n, k.data, k.at(b, kvHead, s0), k.s2(), dq.data, dqo, hd);
-            for (int j = 0; j < n; j++) {
-                axpy(probs[j], dOut.data, go, dv.data, dv.at(b, kvHead, s0 + j), hd);
-                axpy(ds[j], q.data, qo, dk.data, dk.at(b, kvHead, s0 + j), hd);
+            addWeightedRowsTile(ds, n, k.data, kBase + s0 * k.s2(), k.s2(), tile.acc, hd);
+            addOuterProductsTile(probs, dOut.data, dOutTile.rowOffsets, dv, b, kvHead, s0, n, hd);
+            addOuterProductsTile(ds, q.data, tile.rowOffsets, dk, b, kvHead, s0, n, hd);
+        }
+        for (int r = 0; r < rows; r++) System.arraycopy(tile.acc, r * hd, dq.data, dq.at(b, h, t0 + r), hd);
+    }
+
+    /** target row (s0 + j) += sum over the TILE rows r of w[r * KEY_BLOCK + j] x_r, for j < n. */
+    private static void addOuterProductsTile(float[] w, float[] x, int[] rowOffsets, Rows target, int b, int kvHead, int s0, int n, int hd) {
+        int bound = F.loopBound(hd), x0 = rowOffsets[0], x1 = rowOffsets[1], x2 = rowOffsets[2], x3 = rowOffsets[3];
+        for (int j = 0; j < n; j++) {
+            FloatVector w0 = FloatVector.broadcast(F, w[j]), w1 = FloatVector.broadcast(F, w[KEY_BLOCK + j]);
+            FloatVector w2 = FloatVector.broadcast(F, w[2 * KEY_BLOCK + j]), w3 = FloatVector.broadcast(F, w[3 * KEY_BLOCK + j]);
+            int to = target.at(b, kvHead, s0 + j);
+            for (int c = 0; c < bound; c += F.length()) {
+                FloatVector a = FloatVector.fromArray(F, target.data, to + c);
+                a = FloatVector.fromArray(F, x, x0 + c).fma(w0, a);
+                a = FloatVector.fromArray(F, x, x1 + c).fma(w1, a);
+                a = FloatVector.fromArray(F, x, x2 + c).fma(w2, a);
+                a = FloatVector.fromArray(F, x, x3 + c).fma(w3, a);
+                a.intoArray(target.data, to + c);
             }
+            for (int d = bound; d < hd; d++)
+                target.data[to + d] += w[j] * x[x0 + d] + w[KEY_BLOCK + j] * x[x1 + d]
+                        + w[2 * KEY_BLOCK + j] * x[x2 + d] + w[3 * KEY_BLOCK + j] * x[x3 + d];
         }
     }
 
@@ -251,6 +343,15 @@ final class AttentionKernel {
         }
     }
 
+    /** y[yo .. + n) += alpha x[xo .. + n). */
+    private static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector a = FloatVector.broadcast(F, alpha);
+        int i = 0, bound = F.loopBound(n);
+        for (; i < bound; i += F.length())
+            FloatVector.fromArray(F, x, xo + i).fma(a, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+
     private static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0, bound = F.loopBound(n);
@@ -261,13 +362,5 @@ final class AttentionKernel {
         return sum;
     }
 
-    /** y[yo .. + n) += alpha x[xo .. + n). */
-    private static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector a = FloatVector.broadcast(F, alpha);
-        int i = 0, bound = F.loopBound(n);
-        for (; i < bound; i += F.length())
-            FloatVector.fromArray(F, x, xo + i).fma(a, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
-        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
-    }
 
 }
