@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo") Path out;
     @Option(names = "--hidden", defaultValue = "128") int hidden;
     @Option(names = "--layers", defaultValue = "2") int layers;
-    @Option(names = "--pretrain-steps", defaultValue = "1500") int pretrainSteps;
+    @Option(names = "--pretrain-steps", defaultValue = "3000") int pretrainSteps;
     @Option(names = "--ae-steps", defaultValue = "300") int aeSteps;
     @Option(names = "--keft-steps", defaultValue = "150") int keftSteps;
     @Option(names = "--context-tokens", defaultValue = "32") int contextTokens;
