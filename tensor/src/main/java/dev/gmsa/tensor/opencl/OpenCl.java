@@ -77,10 +77,16 @@ final class OpenCl {
 
     private static Object load() {
         for (String name : LIBRARY_NAMES) {
+            SymbolLookup lib;
             try {
-                return new OpenCl(SymbolLookup.libraryLookup(name, Arena.global()));
+                lib = SymbolLookup.libraryLookup(name, Arena.global());
             } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
-                // try the next name
+                continue; // try the next name
+            }
+            try {
+                return new OpenCl(lib);
+            } catch (IllegalArgumentException missingSymbol) { // an OpenCL 1.1 loader, say
+                return new OpenClException("OpenCL: " + name + " is not usable: " + missingSymbol.getMessage());
             }
         }
         return new OpenClException("OpenCL: libOpenCL.so.1 not found; install ocl-icd-libopencl1 and a driver such as pocl-opencl-icd");
@@ -265,7 +271,12 @@ final class OpenCl {
     }
 
     void setKernelArg(MemorySegment kernel, int index, long size, MemorySegment value, String kernelName) {
-        int status = (int) invoke(setKernelArg, kernel, index, size, value);
+        int status;
+        try { // invokeExact: this runs for every argument of every launch
+            status = (int) setKernelArg.invokeExact(kernel, index, size, value);
+        } catch (Throwable t) {
+            throw new OpenClException("clSetKernelArg(" + kernelName + ") failed: " + t, t);
+        }
         if (status != CL_SUCCESS) throw new OpenClException("clSetKernelArg(" + kernelName + ", arg " + index + ") failed: " + errorName(status));
     }
 
@@ -273,7 +284,13 @@ final class OpenCl {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment g = arena.allocateFrom(JAVA_LONG, global);
             MemorySegment l = local == null ? MemorySegment.NULL : arena.allocateFrom(JAVA_LONG, local);
-            int status = (int) invoke(enqueueNDRangeKernel, queue, kernel, global.length, MemorySegment.NULL, g, l, 0, MemorySegment.NULL, MemorySegment.NULL);
+            int status;
+            try {
+                status = (int) enqueueNDRangeKernel.invokeExact(queue, kernel, global.length, MemorySegment.NULL, g, l, 0,
+                        MemorySegment.NULL, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw new OpenClException("clEnqueueNDRangeKernel(" + kernelName + ") failed: " + t, t);
+            }
             if (status != CL_SUCCESS) throw new OpenClException("clEnqueueNDRangeKernel(" + kernelName + ") failed: " + errorName(status));
         }
     }

@@ -231,6 +231,19 @@ public final class OpenClBackend implements Backend {
                 .arg(lr).arg(beta1).arg(beta2).arg(eps).arg(weightDecay).arg(c1).arg(c2).arg(n).runFlat(n);
     }
 
+    // No @Override on the two SwiGLU kernels: they replace Backend's composed defaults where those exist.
+
+    /** out = silu(gate) * up in one kernel. */
+    public void swiglu(Tensor gate, Tensor up, Tensor out) {
+        kernel("elementwise", "swiglu_view").tensor(gate).tensor(up).tensor(out).arg(out.numel()).runFlat(out.numel());
+    }
+
+    /** dGate and dUp of {@link #swiglu} in one kernel. */
+    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
+        int n = dOut.numel();
+        kernel("elementwise", "swiglu_backward_view").tensor(gate).tensor(up).tensor(dOut).tensor(dGate).tensor(dUp).arg(n).runFlat(n);
+    }
+
     // ------------------------------------------------------------------------------------------ one axis
 
     /** (outer, axis length, inner) element counts of a shape split around an axis. */

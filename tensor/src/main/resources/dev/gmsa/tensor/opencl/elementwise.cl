@@ -107,3 +107,23 @@ __kernel void adamw_step(__global uchar* param, View pv, __global const uchar* g
     store_at(v, &vv, i, (float) vi);
     store_at(param, &pv, i, (float) (p - (real) lr * (mi / (real) c1 / (sqrt(vi / (real) c2) + (real) eps) + (real) weightDecay * p)));
 }
+
+// out = silu(gate) * up (the SwiGLU gate of a LLaMA MLP), in one pass.
+__kernel void swiglu_view(__global const uchar* gate, View gv, __global const uchar* up, View uv,
+                          __global uchar* out, View ov, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    real g = load_at(gate, &gv, i);
+    store_at(out, &ov, i, (float) (g / ((real) 1 + exp(-g)) * load_at(up, &uv, i)));
+}
+
+// With s = sigmoid(gate): dUp = dOut * gate * s, dGate = dOut * up * s * (1 + gate * (1 - s)).
+__kernel void swiglu_backward_view(__global const uchar* gate, View gv, __global const uchar* up, View uv,
+                                   __global const uchar* dOut, View dv, __global uchar* dGate, View dgv,
+                                   __global uchar* dUp, View duv, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    real g = load_at(gate, &gv, i), s = (real) 1 / ((real) 1 + exp(-g)), dy = load_at(dOut, &dv, i);
+    store_at(dUp, &duv, i, (float) (dy * g * s));
+    store_at(dGate, &dgv, i, (float) (dy * load_at(up, &uv, i) * s * ((real) 1 + g * ((real) 1 - s))));
+}

@@ -38,7 +38,7 @@ void sgemm(__global const uchar* a, View av, __global const uchar* b, View bv, _
             for (int wn = 0; wn < WPT; wn++) bRegs[wn] = bTile[p][tx + wn * RTS];
             for (int wm = 0; wm < WPT; wm++) {
                 float aValue = aTile[p][ty + wm * RTS];
-                for (int wn = 0; wn < WPT; wn++) acc[wm][wn] = fma(aValue, bRegs[wn], acc[wm][wn]);
+                for (int wn = 0; wn < WPT; wn++) acc[wm][wn] = mad(aValue, bRegs[wn], acc[wm][wn]);
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);

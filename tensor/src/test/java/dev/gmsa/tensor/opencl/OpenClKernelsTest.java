@@ -46,11 +46,7 @@ class OpenClKernelsTest {
         float[] expected = Backends.with(REFERENCE, op).toFloatArray();
         Tensor result = Backends.with(openCl(), op);
         assertTrue(result.backend() == openCl(), what + ": result is not on the OpenCL backend");
-        float[] actual = result.toFloatArray();
-        assertEquals(expected.length, actual.length, what + ": number of elements");
-        for (int i = 0; i < expected.length; i++)
-            if (!(Math.abs(actual[i] - expected[i]) <= atol + rtol * Math.abs(expected[i])))
-                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+        assertClose(what, expected, result.toFloatArray(), rtol, atol);
     }
 
     @Test
@@ -81,6 +77,38 @@ class OpenClKernelsTest {
     void attentionComposedFromOpenClKernelsMatchesTheReference() {
         int b = 2, h = 4, kv = 2, t = 7, hd = 16;
         check("attention", 1e-4f, 1e-5f, () -> random(1, b, h, t, hd).attention(random(2, b, kv, t + 3, hd), random(3, b, kv, t + 3, hd), 0.25f, 3));
+    }
+
+    @Test
+    void fusedSwigluAndItsGradientsMatchTheReference() {
+        int[] shape = {5, 67};
+        Supplier<Tensor[]> inputs = () -> new Tensor[] {random(1, shape[1], shape[0]).mT().mul(4f), random(2, shape).to(DType.BF16),
+                random(3, shape[1]).expand(shape)};
+        float[] expected = Backends.with(REFERENCE, () -> {
+            Tensor[] in = inputs.get();
+            return in[0].silu().mul(in[1]).toFloatArray();
+        });
+        Tensor[] in = Backends.with(openCl(), inputs);
+        Tensor out = Tensor.empty(openCl(), DType.F32, shape);
+        openCl().swiglu(in[0], in[1], out);
+        assertClose("swiglu", expected, out.toFloatArray(), 1e-5f, 1e-6f);
+
+        float[][] grads = Backends.with(REFERENCE, () -> { // composed from the reference's scalar ops
+            Tensor[] r = inputs.get();
+            Tensor s = r[0].sigmoid();
+            return new float[][] {r[2].mul(r[1]).mul(s.mul(r[0].mul(s.neg().add(1f)).add(1f))).toFloatArray(), r[2].mul(r[0].silu()).toFloatArray()};
+        });
+        Tensor dGate = Tensor.empty(openCl(), DType.F32, shape), dUp = Tensor.empty(openCl(), DType.F32, shape);
+        openCl().swigluBackward(in[0], in[1], in[2], dGate, dUp);
+        assertClose("swiglu dGate", grads[0], dGate.toFloatArray(), 1e-5f, 1e-5f);
+        assertClose("swiglu dUp", grads[1], dUp.toFloatArray(), 1e-5f, 1e-6f);
+    }
+
+    private static void assertClose(String what, float[] expected, float[] actual, float rtol, float atol) {
+        assertEquals(expected.length, actual.length, what + ": number of elements");
+        for (int i = 0; i < expected.length; i++)
+            if (!(Math.abs(actual[i] - expected[i]) <= atol + rtol * Math.abs(expected[i])))
+                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
     }
 
     @Test
