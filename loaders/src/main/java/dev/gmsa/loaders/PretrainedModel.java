@@ -24,12 +24,21 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
         SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(folder);
         Transformer model;
         try {
-            model = Transformer.fromWeights(config, checkpoint.tensors());
+            model = Transformer.fromWeights(config, onCurrentBackend(checkpoint.tensors()));
         } catch (IllegalArgumentException e) {
             checkpoint.close();
             throw LoadException.of(folder, e.getMessage());
         }
         return new PretrainedModel(folder, config, model, tokenizer(folder), checkpoint);
+    }
+
+    /** Weights stay memory-mapped on the CPU; on another backend (a GPU) they are copied to it once. */
+    private static java.util.Map<String, dev.gmsa.tensor.Tensor> onCurrentBackend(java.util.Map<String, dev.gmsa.tensor.Tensor> weights) {
+        dev.gmsa.tensor.Backend target = dev.gmsa.tensor.Backends.current();
+        if (target instanceof dev.gmsa.tensor.cpu.CpuBackend) return weights;
+        java.util.Map<String, dev.gmsa.tensor.Tensor> moved = new java.util.LinkedHashMap<>();
+        weights.forEach((name, t) -> moved.put(name, t.to(target)));
+        return moved;
     }
 
     /** tokenizer.json (Hugging Face), else word_/byte_tokenizer.json (the engine's own vocabularies), else none. */

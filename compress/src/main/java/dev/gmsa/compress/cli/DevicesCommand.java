@@ -11,5 +11,12 @@ final class DevicesCommand implements Runnable {
     public void run() {
         System.out.println("device=cpu backend=" + Backends.current().name() + " threads=" + Parallel.threads()
                 + " vector_bits=" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        if (!dev.gmsa.tensor.opencl.OpenClBackend.available()) {
+            System.out.println("opencl=unavailable (install ocl-icd-libopencl1 and a driver, e.g. pocl-opencl-icd or a GPU vendor's)");
+            return;
+        }
+        var devices = dev.gmsa.tensor.opencl.OpenClBackend.describeDevices();
+        for (int i = 0; i < devices.size(); i++) System.out.println("device=opencl:" + i + " " + devices.get(i));
+        System.out.println("cuda=not built (use --device opencl with NVIDIA's OpenCL driver)");
     }
 }

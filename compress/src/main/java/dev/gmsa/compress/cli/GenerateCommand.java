@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
 /** Streams a continuation of a prompt from a Hugging Face model folder. */
 @Command(name = "generate", description = "Generate text from a model folder; prints prefill_tok_s= and decode_tok_s= at the end.")
 final class GenerateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
+
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
 
@@ -53,6 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (threads != null) Parallel.setThreads(threads);
+        device.apply();
         try (PretrainedModel pm = PretrainedModel.load(model)) {
             int[] prompt = input.ids != null ? input.ids : pm.requireTokenizer().encode(input.textOrNull());
             var sampling = greedy ? SamplingSettings.greedyDecoding() : new SamplingSettings(false, temperature, topK, topP, seed);

@@ -15,6 +15,9 @@ import java.util.concurrent.Callable;
 /** Mean next-token cross-entropy of a sequence (labels = inputs, as Hugging Face computes it). */
 @Command(name = "score", description = "Mean next-token cross-entropy of a text under a model; prints loss= and ppl=.")
 final class ScoreCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
+
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
 
@@ -23,6 +26,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        device.apply();
         try (PretrainedModel pm = PretrainedModel.load(model); var noGrad = Grad.disabled()) {
             int[] ids = input.ids != null ? input.ids : pm.requireTokenizer().encode(input.textOrNull());
             if (ids.length < 2) throw new IllegalArgumentException("score needs at least 2 tokens, got " + ids.length);

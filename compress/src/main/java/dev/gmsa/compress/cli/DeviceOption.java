@@ -1,0 +1,39 @@
+package dev.gmsa.compress.cli;
+
+import dev.gmsa.tensor.Backend;
+import dev.gmsa.tensor.Backends;
+import dev.gmsa.tensor.cpu.CpuBackend;
+import dev.gmsa.tensor.opencl.OpenClBackend;
+import picocli.CommandLine.Option;
+
+/** {@code --device cpu|opencl[:N]|cuda[:N]}: which backend new tensors (and loaded weights) live on. */
+final class DeviceOption {
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl[:N] or cuda[:N] (see ./gmsa devices)")
+    String device;
+
+    /** Makes the chosen backend the default and returns it. */
+    Backend apply() {
+        Backend b = parse(device);
+        Backends.setDefault(b);
+        return b;
+    }
+
+    static Backend parse(String spec) {
+        String[] parts = spec.toLowerCase().split(":", 2);
+        int index = parts.length > 1 ? parseIndex(parts[1], spec) : 0;
+        return switch (parts[0]) {
+            case "cpu" -> CpuBackend.instance();
+            case "opencl" -> OpenClBackend.open(index);
+            case "cuda" -> throw new IllegalArgumentException("--device " + spec + ": the CUDA backend is not built yet; use opencl (NVIDIA's driver ships an OpenCL ICD)");
+            default -> throw new IllegalArgumentException("--device " + spec + ": expected cpu, opencl[:N] or cuda[:N]");
+        };
+    }
+
+    private static int parseIndex(String s, String spec) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--device " + spec + ": device number must be an integer");
+        }
+    }
+}
