@@ -23,18 +23,25 @@ final class SgemmCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed runs first (JIT compilation)")
     int warmup;
 
+    @picocli.CommandLine.Mixin
+    dev.gmsa.compress.cli.DeviceOption device = new dev.gmsa.compress.cli.DeviceOption();
+
     @Override
     public Integer call() {
         Parallel.setThreads(threads);
+        var backend = device.apply();
         Tensor a = Tensor.randn(1, 1f, size, size), b = Tensor.randn(2, 1f, size, size);
+        // a device queues kernels asynchronously: wait for them inside the timed region
+        Runnable sync = backend instanceof dev.gmsa.tensor.opencl.OpenClBackend cl ? cl::finish : () -> {};
         // short products are repeated inside one timed run so that each run lasts about 0.2 s
         double flops = 2.0 * size * size * size;
         int repeats = (int) Math.max(1, Math.min(10_000, 2e10 / flops));
         RunTimes t = RunTimes.measure(warmup, runs, () -> {
             for (int r = 0; r < repeats; r++) a.matmul(b);
+            sync.run();
         });
         double perRun = flops * repeats * 1e-9;
-        System.out.printf("size=%d threads=%d runs=%d repeats=%d%n", size, threads, runs, repeats);
+        System.out.printf("device=%s size=%d threads=%d runs=%d repeats=%d%n", backend.name(), size, threads, runs, repeats);
         System.out.printf("gflops=%.1f min=%.1f max=%.1f%n", perRun / t.median(), perRun / t.max(), perRun / t.min());
         return 0;
     }

@@ -7,18 +7,18 @@ import dev.gmsa.tensor.opencl.OpenClBackend;
 import picocli.CommandLine.Option;
 
 /** {@code --device cpu|opencl[:N]|cuda[:N]}: which backend new tensors (and loaded weights) live on. */
-final class DeviceOption {
+public final class DeviceOption {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl[:N] or cuda[:N] (see ./gmsa devices)")
-    String device;
+    public String device;
 
     /** Makes the chosen backend the default and returns it. */
-    Backend apply() {
+    public Backend apply() {
         Backend b = parse(device);
         Backends.setDefault(b);
         return b;
     }
 
-    static Backend parse(String spec) {
+    public static Backend parse(String spec) {
         String[] parts = spec.toLowerCase().split(":", 2);
         int index = parts.length > 1 ? parseIndex(parts[1], spec) : 0;
         return switch (parts[0]) {
