@@ -474,13 +474,9 @@ public final class Var {
     public Var rmsNorm(Var weight, float eps) {
         Var x = this, w = weight;
         return record(x.value.rmsNorm(w.value, eps), dy -> {
-            Tensor r = x.value.square().mean(-1, true).add(eps).rsqrt(); // [..., 1]
-            Tensor xhat = x.value.mul(r);
-            if (x.requiresGrad) {
-                Tensor g = dy.mul(w.value);
-                x.accumulate(r.mul(g.sub(xhat.mul(g.mul(xhat).mean(-1, true)))));
-            }
-            if (w.requiresGrad) w.accumulate(dy.mul(xhat).sumTo(w.shape()));
+            Tensor[] grads = Tensor.rmsNormBackward(x.value, w.value, eps, dy, w.requiresGrad); // the formulas above, fused
+            x.accumulate(grads[0]);
+            if (w.requiresGrad) w.accumulate(grads[1]);
         }, x, w);
     }
 
@@ -501,6 +497,19 @@ public final class Var {
             k.accumulate(grads[1]);
             v.accumulate(grads[2]);
         }, q, k, v);
+    }
+
+    /**
+     * silu(this) * up in one pass (SwiGLU; this is the gate). Backward is the fused kernel, with s = sigmoid(gate):
+     * dGate = dy up s (1 + gate (1 - s)), dUp = dy silu(gate).
+     */
+    public Var swiglu(Var up) {
+        Var gate = this;
+        return record(gate.value.swiglu(up.value), dy -> {
+            Tensor[] grads = Tensor.swigluBackward(gate.value, up.value, dy);
+            gate.accumulate(grads[0]);
+            up.accumulate(grads[1]);
+        }, gate, up);
     }
 
     /** Rotary embedding of [..., T, D]; a rotation's transpose is the rotation by the negative angle. */

@@ -335,6 +335,23 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * This tensor on another backend (same dtype, contiguous): an explicit host-device copy, e.g. to move
+     * checkpoint weights to a GPU. Returns this tensor when it already lives there.
+     */
+    public Tensor to(Backend target) {
+        if (target == backend()) return this;
+        if (storage instanceof dev.gmsa.tensor.cpu.CpuStorage) { // every backend copies from host memory
+            Tensor out = empty(target, dtype(), shape);
+            target.copy(this, out);
+            return out;
+        }
+        int[] s = shape.clone(), st = Shape.contiguousStrides(s);
+        if (dtype() == DType.I32) return new Tensor(target.upload(toIntArray()), s, st, 0);
+        Tensor widened = new Tensor(target.upload(toFloatArray()), s, st, 0);
+        return dtype() == DType.F32 ? widened : widened.to(dtype());
+    }
+
     /** A contiguous copy in another dtype (F32 to BF16/F16 rounds to nearest). */
     public Tensor to(DType dtype) {
         if (dtype == dtype() ) return this;
@@ -544,6 +561,17 @@ public final class Tensor {
         return out;
     }
 
+    /** Gradients {dx, dWeight (null unless asked for)} of {@link #rmsNorm} for the output gradient dOut. */
+    public static Tensor[] rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, boolean weightGradient) {
+        if (!Arrays.equals(x.shape, dOut.shape) || weight.rank() != 1 || weight.shape[0] != x.shape[x.rank() - 1])
+            throw new ShapeException("rmsNormBackward: x " + Shape.str(x.shape) + ", dOut " + Shape.str(dOut.shape)
+                    + " and weight " + Shape.str(weight.shape) + " do not match");
+        Tensor dx = empty(x.backend(), DType.F32, x.shape);
+        Tensor dWeight = weightGradient ? empty(x.backend(), DType.F32, weight.shape) : null;
+        x.backend().rmsNormBackward(x, weight, eps, dOut, dx, dWeight);
+        return new Tensor[] {dx, dWeight};
+    }
+
     /** Rotary embedding of [..., T, D] with tables cos, sin [T, D/2]. */
     public Tensor rope(Tensor cos, Tensor sin, RopeLayout layout, boolean inverse) {
         requireSameBackend(cos, "rope");
@@ -607,6 +635,31 @@ public final class Tensor {
             throw new ShapeException(op + ": needs q [B, H, T, hd] and k, v [B, KV, S, hd] with H a multiple of KV and S > 0, got q "
                     + Shape.str(q.shape) + ", k " + Shape.str(k.shape) + ", v " + Shape.str(v.shape));
         if (causalOffset < 0) throw new ShapeException(op + ": causal offset must be >= 0, got " + causalOffset);
+    }
+
+    /** silu(this) * up: SwiGLU's gating of two same-shaped projections (this is the gate). */
+    public Tensor swiglu(Tensor up) {
+        checkSwiglu(this, up, null);
+        Tensor out = empty(backend(), DType.F32, shape);
+        backend().swiglu(this, up, out);
+        return out;
+    }
+
+    /** Gradients {dGate, dUp} of {@link #swiglu} for the output gradient dOut. */
+    public static Tensor[] swigluBackward(Tensor gate, Tensor up, Tensor dOut) {
+        checkSwiglu(gate, up, dOut);
+        Tensor dGate = empty(gate.backend(), DType.F32, gate.shape), dUp = empty(gate.backend(), DType.F32, gate.shape);
+        gate.backend().swigluBackward(gate, up, dOut, dGate, dUp);
+        return new Tensor[] {dGate, dUp};
+    }
+
+    private static void checkSwiglu(Tensor gate, Tensor up, Tensor dOut) {
+        gate.requireSameBackend(up, "swiglu");
+        gate.requireFloating("swiglu");
+        up.requireFloating("swiglu");
+        if (!Arrays.equals(gate.shape, up.shape) || (dOut != null && !Arrays.equals(gate.shape, dOut.shape)))
+            throw new ShapeException("swiglu: gate " + Shape.str(gate.shape) + ", up " + Shape.str(up.shape)
+                    + (dOut == null ? "" : " and dOut " + Shape.str(dOut.shape)) + " must have the same shape");
     }
 
     /** Rows of this table picked by ids: table [V, D], ids any shape → [ids..., D]. */

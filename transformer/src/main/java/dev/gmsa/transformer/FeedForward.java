@@ -14,6 +14,6 @@ public final class FeedForward {
 
     /** x [..., D] -> [..., D] */
     Var forward(Var x) {
-        return down.forward(gate.forward(x).silu().mul(up.forward(x)));
+        return down.forward(gate.forward(x).swiglu(up.forward(x))); // fused silu(gate) * up
     }
 }

@@ -13,8 +13,10 @@ import java.util.Arrays;
  * Forward: each query row walks its visible keys in blocks of {@link #KEY_BLOCK} with an online softmax (running
  * max and denominator, the accumulator rescaled when the max grows), so at most one block of scores exists at a
  * time and the [T, S] matrix never does. Grouped-query heads are handled by index (query head h reads kv head
- * h / group), never by copying K and V. Backward recomputes each block of probabilities from the saved
- * log-sum-exp (FlashAttention-2) and accumulates dq, dk, dv row by row.
+ * h / group), never by copying K and V. When many query rows share a kv head (prefill, training), its keys are
+ * transposed once and {@link #TILE} rows at a time meet each key block in register-blocked loops, like a GEMM
+ * micro-kernel; decode rows read the keys in place. Backward recomputes each block of probabilities from the saved
+ * log-sum-exp (FlashAttention-2) and accumulates dq, dk, dv tile by tile.
  */
 final class AttentionKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -24,6 +26,8 @@ final class AttentionKernel {
     private static final long PARALLEL_MIN_FMAS = 1L << 16;
     /** Query rows per (batch, kv head) task from which transposing the keys pays off (decode has 1 to a few). */
     private static final int PACK_MIN_ROWS = 8;
+    /** Keys transposed together by {@link KeysT#pack}: 16 floats are one 64-byte cache line. */
+    private static final int PACK_RUN = 16;
 
     private AttentionKernel() {}
 
@@ -179,29 +183,47 @@ final class AttentionKernel {
             // one spare vector: a power-of-two stride would put every dimension's row in the same few cache sets
             int stride = (count + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK + F.length();
             float[] data = new float[hd * stride];
-            for (int s = 0; s < count; s++) {
-                int ko = k.at(b, kvHead, s);
-                for (int d = 0; d < hd; d++) data[d * stride + s] = k.data[ko + d];
+            int[] rowOffsets = new int[PACK_RUN];
+            // PACK_RUN keys at a time: their rows stay in L1 and each dimension's run of them fills one cache line
+            for (int s0 = 0; s0 < count; s0 += PACK_RUN) {
+                int n = Math.min(PACK_RUN, count - s0);
+                for (int j = 0; j < n; j++) rowOffsets[j] = k.at(b, kvHead, s0 + j);
+                for (int d = 0, o = s0; d < hd; d++, o += stride)
+                    for (int j = 0; j < n; j++) data[o + j] = k.data[rowOffsets[j] + d];
             }
             return new KeysT(data, stride, hd);
         }
 
-        /** out[r * KEY_BLOCK + j] = scale x_r . key (s0 + j) for the TILE rows x_r = x[rowOffsets[r] ..], j < n (rounded up to vectors). */
+        /**
+         * out[r * KEY_BLOCK + j] = scale x_r . key (s0 + j) for the TILE rows x_r = x[rowOffsets[r] ..] and j < n,
+         * two vectors of keys per pass (eight independent FMA chains hide the FMA latency). Up to a whole block may be
+         * written; entries past n are padding.
+         */
         void scoreTile(float[] x, int[] rowOffsets, int s0, int n, float scale, float[] out) {
-            int x0 = rowOffsets[0], x1 = rowOffsets[1], x2 = rowOffsets[2], x3 = rowOffsets[3];
-            for (int c = 0; c < n; c += F.length()) {
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            int x0 = rowOffsets[0], x1 = rowOffsets[1], x2 = rowOffsets[2], x3 = rowOffsets[3], v = F.length();
+            for (int c = 0; c < n; c += 2 * v) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
                 for (int d = 0, o = s0 + c; d < hd; d++, o += stride) {
-                    FloatVector key = FloatVector.fromArray(F, data, o);
-                    a0 = key.fma(FloatVector.broadcast(F, x[x0 + d]), a0);
-                    a1 = key.fma(FloatVector.broadcast(F, x[x1 + d]), a1);
-                    a2 = key.fma(FloatVector.broadcast(F, x[x2 + d]), a2);
-                    a3 = key.fma(FloatVector.broadcast(F, x[x3 + d]), a3);
+                    FloatVector keyA = FloatVector.fromArray(F, data, o), keyB = FloatVector.fromArray(F, data, o + v);
+                    FloatVector q0 = FloatVector.broadcast(F, x[x0 + d]), q1 = FloatVector.broadcast(F, x[x1 + d]);
+                    FloatVector q2 = FloatVector.broadcast(F, x[x2 + d]), q3 = FloatVector.broadcast(F, x[x3 + d]);
+                    a0 = keyA.fma(q0, a0);
+                    a1 = keyA.fma(q1, a1);
+                    a2 = keyA.fma(q2, a2);
+                    a3 = keyA.fma(q3, a3);
+                    b0 = keyB.fma(q0, b0);
+                    b1 = keyB.fma(q1, b1);
+                    b2 = keyB.fma(q2, b2);
+                    b3 = keyB.fma(q3, b3);
                 }
                 a0.mul(scale).intoArray(out, c);
                 a1.mul(scale).intoArray(out, KEY_BLOCK + c);
                 a2.mul(scale).intoArray(out, 2 * KEY_BLOCK + c);
                 a3.mul(scale).intoArray(out, 3 * KEY_BLOCK + c);
+                b0.mul(scale).intoArray(out, c + v);
+                b1.mul(scale).intoArray(out, KEY_BLOCK + c + v);
+                b2.mul(scale).intoArray(out, 2 * KEY_BLOCK + c + v);
+                b3.mul(scale).intoArray(out, 3 * KEY_BLOCK + c + v);
             }
         }
     }
@@ -211,8 +233,35 @@ final class AttentionKernel {
      * rowStride apart). Each row's vector of acc stays in a register while the value rows stream past.
      */
     private static void addWeightedRowsTile(float[] w, int n, float[] rows, int rowBase, int rowStride, float[] acc, int hd) {
-        int bound = F.loopBound(hd);
-        for (int c = 0; c < bound; c += F.length()) {
+        int bound = F.loopBound(hd), v = F.length(), c = 0;
+        for (; c + 2 * v <= bound; c += 2 * v) { // two vectors of each row per pass: eight independent FMA chains
+            FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, hd + c);
+            FloatVector a2 = FloatVector.fromArray(F, acc, 2 * hd + c), a3 = FloatVector.fromArray(F, acc, 3 * hd + c);
+            FloatVector b0 = FloatVector.fromArray(F, acc, c + v), b1 = FloatVector.fromArray(F, acc, hd + c + v);
+            FloatVector b2 = FloatVector.fromArray(F, acc, 2 * hd + c + v), b3 = FloatVector.fromArray(F, acc, 3 * hd + c + v);
+            for (int j = 0, ro = rowBase + c; j < n; j++, ro += rowStride) {
+                FloatVector rowA = FloatVector.fromArray(F, rows, ro), rowB = FloatVector.fromArray(F, rows, ro + v);
+                FloatVector w0 = FloatVector.broadcast(F, w[j]), w1 = FloatVector.broadcast(F, w[KEY_BLOCK + j]);
+                FloatVector w2 = FloatVector.broadcast(F, w[2 * KEY_BLOCK + j]), w3 = FloatVector.broadcast(F, w[3 * KEY_BLOCK + j]);
+                a0 = rowA.fma(w0, a0);
+                a1 = rowA.fma(w1, a1);
+                a2 = rowA.fma(w2, a2);
+                a3 = rowA.fma(w3, a3);
+                b0 = rowB.fma(w0, b0);
+                b1 = rowB.fma(w1, b1);
+                b2 = rowB.fma(w2, b2);
+                b3 = rowB.fma(w3, b3);
+            }
+            a0.intoArray(acc, c);
+            a1.intoArray(acc, hd + c);
+            a2.intoArray(acc, 2 * hd + c);
+            a3.intoArray(acc, 3 * hd + c);
+            b0.intoArray(acc, c + v);
+            b1.intoArray(acc, hd + c + v);
+            b2.intoArray(acc, 2 * hd + c + v);
+            b3.intoArray(acc, 3 * hd + c + v);
+        }
+        for (; c < bound; c += v) {
             FloatVector a0 = FloatVector.fromArray(F, acc, c), a1 = FloatVector.fromArray(F, acc, hd + c);
             FloatVector a2 = FloatVector.fromArray(F, acc, 2 * hd + c), a3 = FloatVector.fromArray(F, acc, 3 * hd + c);
             for (int j = 0, ro = rowBase + c; j < n; j++, ro += rowStride) {

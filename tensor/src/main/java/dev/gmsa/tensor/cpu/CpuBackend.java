@@ -172,4 +172,19 @@ public final class CpuBackend implements Backend {
                                   int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
         AttentionKernel.backward(q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
     }
+
+    @Override
+    public void swiglu(Tensor gate, Tensor up, Tensor out) {
+        if (!SwiGluKernel.forward(gate, up, out)) Backend.super.swiglu(gate, up, out);
+    }
+
+    @Override
+    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
+        if (!SwiGluKernel.backward(gate, up, dOut, dGate, dUp)) Backend.super.swigluBackward(gate, up, dOut, dGate, dUp);
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
+        if (!RmsNormBackwardKernel.backward(x, weight, eps, dOut, dx, dWeight)) Backend.super.rmsNormBackward(x, weight, eps, dOut, dx, dWeight);
+    }
 }

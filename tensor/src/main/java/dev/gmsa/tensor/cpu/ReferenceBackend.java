@@ -390,4 +390,39 @@ public final class ReferenceBackend implements Backend {
                         put(dv, (float) dvAcc[b][h][s][d], b, h, s, d);
                     }
     }
+
+    @Override
+    public void swiglu(Tensor gate, Tensor up, Tensor out) {
+        for (int i = 0; i < out.numel(); i++) {
+            double g = get(gate, i);
+            set(out, i, (float) (g / (1 + Math.exp(-g)) * get(up, i)));
+        }
+    }
+
+    @Override
+    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
+        for (int i = 0; i < dOut.numel(); i++) {
+            double g = get(gate, i), s = 1 / (1 + Math.exp(-g)), dy = get(dOut, i);
+            set(dUp, i, (float) (dy * g * s));
+            set(dGate, i, (float) (dy * get(up, i) * s * (1 + g * (1 - s))));
+        }
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
+        int d = x.size(-1), rows = x.numel() / Math.max(d, 1);
+        double[] dw = new double[d];
+        for (int row = 0; row < rows; row++) {
+            double squares = 0, gDotXhat = 0;
+            for (int i = 0; i < d; i++) squares += (double) get(x, row * d + i) * get(x, row * d + i);
+            double r = 1 / Math.sqrt(squares / d + eps);
+            for (int i = 0; i < d; i++) gDotXhat += (double) get(dOut, row * d + i) * get(weight, i) * get(x, row * d + i) * r;
+            for (int i = 0; i < d; i++) {
+                double xhat = get(x, row * d + i) * r, dy = get(dOut, row * d + i);
+                set(dx, row * d + i, (float) (r * (dy * get(weight, i) - xhat * gDotXhat / d)));
+                dw[i] += dy * xhat;
+            }
+        }
+        if (dWeight != null) for (int i = 0; i < d; i++) set(dWeight, i, (float) dw[i]);
+    }
 }
