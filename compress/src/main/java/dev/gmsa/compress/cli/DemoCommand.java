@@ -71,11 +71,11 @@ final class DemoCommand implements Callable<Integer> {
         LossCurve curve = new LossCurve("embedded decoder pre-training");
         var settings = new TrainingLoop.Settings(pretrainSteps, 3e-3f, Math.max(1, pretrainSteps / 20), 1f, 0.01f, seed, null, 0);
         int seq = 2 * contextTokens + 16;
-        var r = LanguageModelTraining.train(model, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, 0.8), 16, settings, curve);
-        float[] losses = r.losses();
-        int every = Math.max(1, losses.length / 10);
-        for (int step = 1; step <= losses.length; step++)
-            if (step == 1 || step % every == 0) System.out.printf("step=%d loss=%.4f%n", step, losses[step - 1]);
+        int every = Math.max(1, pretrainSteps / 10);
+        var r = LanguageModelTraining.train(model, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, 0.8), 16, settings, curve,
+                (step, loss) -> {
+                    if (step == 1 || step % every == 0) System.out.printf("step=%d loss=%.4f%n", step, loss);
+                });
         PretrainedModel.save(dir, model, EmbeddedDefault.tokenizer());
         curve.writePng(out.resolve("loss-pretrain.png"));
         System.out.printf("pretrain_tokens_per_s=%.0f%npretrain_seconds=%.1f%ncopy_token_accuracy=%.3f%n", r.tokensPerSecond(), r.seconds(),

@@ -26,6 +26,11 @@ public final class LanguageModelTraining {
     /** Trains on sequences drawn from {@code sequences} (each of the same length: inputs and shifted targets). */
     public static TrainingLoop.Result train(Transformer model, java.util.function.Function<SplittableRandom, int[]> sequences, int batch,
                                             TrainingLoop.Settings settings, LossCurve curve) {
+        return train(model, sequences, batch, settings, curve, null);
+    }
+
+    public static TrainingLoop.Result train(Transformer model, java.util.function.Function<SplittableRandom, int[]> sequences, int batch,
+                                            TrainingLoop.Settings settings, LossCurve curve, TrainingLoop.StepListener listener) {
         model.parameters().values().forEach(p -> p.requiresGrad(true));
         return TrainingLoop.run("pretrain", model.parameters(), settings, (step, rng) -> {
             int[][] seqs = new int[batch][];
@@ -40,7 +45,7 @@ public final class LanguageModelTraining {
             Var loss = model.forward(Tensor.ofInts(inputs, batch, t), 0, null).reshape(batch * t, -1).crossEntropy(Tensor.ofInts(targets), -1);
             loss.backward();
             return new TrainingLoop.StepResult(loss.item(), (long) batch * t);
-        }, curve);
+        }, curve, listener);
     }
 
     /** inputs [B, T] and flattened next-token targets [B*T], from random windows of the stream. */

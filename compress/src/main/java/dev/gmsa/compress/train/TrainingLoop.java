@@ -40,7 +40,17 @@ public final class TrainingLoop {
 
     private TrainingLoop() {}
 
+    /** Told about every finished step (1-based) and its loss, e.g. to print the loss as it falls. */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepDone(int step, float loss);
+    }
+
     public static Result run(String name, Map<String, Var> trainable, Settings s, Step body, LossCurve curve) {
+        return run(name, trainable, s, body, curve, null);
+    }
+
+    public static Result run(String name, Map<String, Var> trainable, Settings s, Step body, LossCurve curve, StepListener listener) {
         List<Var> params = new ArrayList<>(trainable.values());
         AdamW optimizer = new AdamW(List.of(new ParamGroup(params, s.learningRate(), s.weightDecay())), 0.9f, 0.999f, 1e-8f);
         LinearSchedule schedule = new LinearSchedule(s.warmupSteps(), s.steps());
@@ -57,6 +67,7 @@ public final class TrainingLoop {
                 losses[step] = (float) r.loss();
                 if (curve != null) curve.add(name, step + 1, r.loss());
                 progress.step(losses[step], r.tokens());
+                if (listener != null) listener.stepDone(step + 1, losses[step]);
                 boolean last = step + 1 == s.steps();
                 if (s.checkpoint() != null && (last || (s.checkpointEvery() > 0 && (step + 1) % s.checkpointEvery() == 0)))
                     TrainingCheckpoint.save(s.checkpoint(), name, step + 1, s.seed(), trainable, optimizer, losses);

@@ -31,7 +31,7 @@ public final class TrainingProgress implements AutoCloseable {
                         * (double) (state.getMax() - state.getCurrent()) / (state.getCurrent() - alreadyDone)))))
                 .setMaxRenderedLength(110)
                 .continuousUpdate()
-                .setConsumer(System.console() != null ? new ConsoleProgressBarConsumer(System.err)
+                .setConsumer(System.console() != null && System.console().isTerminal() ? new ConsoleProgressBarConsumer(System.err)
                         : new DelegatingProgressBarConsumer(new EveryFewSeconds(10)))
                 .build();
         bar.stepTo(alreadyDone);

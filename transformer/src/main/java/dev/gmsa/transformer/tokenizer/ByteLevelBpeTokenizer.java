@@ -12,19 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * text with the pre-tokenizer regex, map each piece's UTF-8 bytes to byte-level chars and run BPE on it.
  * Decoding maps the chars of each token back to bytes and reads them as UTF-8 (invalid sequences become U+FFFD).
  */
-public final class ByteLevelBpeTokenizer implements Tokenizer {
+public final class ByteLevelBpeTokenizer extends BpeVocabulary {
     private static final int CACHE_LIMIT = 200_000;
 
-    private final BpeModel model;
-    private final AddedTokens addedTokens;
     private final SplitPattern split;
     private final boolean nfc;
     /** Piece of text to its ids: natural text repeats a small set of words. */
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     public ByteLevelBpeTokenizer(BpeModel model, List<AddedToken> addedTokens, SplitPattern split, boolean nfc) {
-        this.model = model;
-        this.addedTokens = new AddedTokens(addedTokens);
+        super(model, new AddedTokens(addedTokens));
         this.split = split;
         this.nfc = nfc;
     }
@@ -71,22 +68,5 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             }
         }
         for (int i = 0; i < token.length(); i++) bytes.write(ByteLevel.byteOf(token.charAt(i)));
-    }
-
-    @Override
-    public int vocabSize() {
-        return Math.max(model.size(), addedTokens.maxId() + 1);
-    }
-
-    @Override
-    public int tokenId(String token) {
-        AddedToken added = addedTokens.byContent(token);
-        return added != null ? added.id() : model.idOf(token);
-    }
-
-    @Override
-    public String token(int id) {
-        AddedToken added = addedTokens.byId(id);
-        return added != null ? added.content() : model.tokenOf(id);
     }
 }

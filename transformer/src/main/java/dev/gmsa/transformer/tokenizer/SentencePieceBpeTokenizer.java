@@ -10,19 +10,16 @@ import java.util.List;
  * Decoding reverses this: "▁" to space, byte tokens to UTF-8, then one leading space is stripped.
  * So {@code decode(encode(s)) == s} for text without "▁" and without added-token strings in it.
  */
-public final class SentencePieceBpeTokenizer implements Tokenizer {
+public final class SentencePieceBpeTokenizer extends BpeVocabulary {
     public static final String SPACE = "\u2581";
 
     /** Where the "▁" is prepended: every text segment (HF Prepend normalizer) or only the text's start (Metaspace "first"). */
     public enum PrependScheme { ALWAYS, FIRST, NEVER }
 
-    private final BpeModel model;
-    private final AddedTokens addedTokens;
     private final PrependScheme prependScheme;
 
     public SentencePieceBpeTokenizer(BpeModel model, List<AddedToken> addedTokens, PrependScheme prependScheme) {
-        this.model = model;
-        this.addedTokens = new AddedTokens(addedTokens);
+        super(model, new AddedTokens(addedTokens));
         this.prependScheme = prependScheme;
     }
 
@@ -83,22 +80,5 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
-    }
-
-    @Override
-    public int vocabSize() {
-        return Math.max(model.size(), addedTokens.maxId() + 1);
-    }
-
-    @Override
-    public int tokenId(String token) {
-        AddedToken added = addedTokens.byContent(token);
-        return added != null ? added.id() : model.idOf(token);
-    }
-
-    @Override
-    public String token(int id) {
-        AddedToken added = addedTokens.byId(id);
-        return added != null ? added.content() : model.tokenOf(id);
     }
 }
