@@ -108,7 +108,8 @@ class NnGradientProperties {
     void dropoutGradientIsItsMask(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 8) int n) {
         onReference(() -> {
             var rng = new SplittableRandom(seed);
-            float p = (float) rng.nextDouble(0.05, 0.95);
+            // p <= 0.5 keeps the 1/(1-p) scale small, so tanh stays smooth enough for the finite-difference step
+            float p = (float) rng.nextDouble(0.05, 0.5);
             // the same generator seed in every evaluation: the same mask
             check("dropout", in -> in.get(0).dropout(p, new SplittableRandom(seed + 1)).tanh(), Inputs.random(rng, layout, 3, n));
         });
