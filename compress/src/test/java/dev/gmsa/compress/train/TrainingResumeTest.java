@@ -63,9 +63,11 @@ class TrainingResumeTest {
         Transformer decoderD = Transformer.randomInit(TINY, 1);
         Compressor d = compressor(decoderD);
         float[] resumed = trainAe(d, decoderD, 6, ckpt);
-        assertArrayEquals(straight, resumed, "loss history after resume");
+        // Same batches, dropout masks and optimizer state, so the same steps. Not bit for bit: the Vector API's
+        // lane reductions may add in another order once the JIT compiles them, which moves the last bit.
+        assertArrayEquals(straight, resumed, 1e-5f, "loss history after resume");
         a.trainableParameters().forEach((name, v) ->
-                assertArrayEquals(v.value().toFloatArray(), d.trainableParameters().get(name).value().toFloatArray(), name));
+                assertArrayEquals(v.value().toFloatArray(), d.trainableParameters().get(name).value().toFloatArray(), 1e-5f, name));
     }
 
     @Test
