@@ -441,11 +441,7 @@ public final class Tensor {
 
     /** Replaces elements where mask != 0 by {@code value} (mask broadcasts to this shape). */
     public Tensor maskedFill(Tensor mask, float value) {
-        return scalarLike(this, value).where(mask, this).expandResult(Shape.broadcast(shape, mask.shape, "maskedFill"));
-    }
-
-    private Tensor expandResult(int[] s) {
-        return Arrays.equals(shape, s) ? this : expand(s).contiguous();
+        return scalarLike(this, value).where(mask, this);
     }
 
     /** A [T, S] mask with 1 where key position s lies in the future of query t (s > t + offset). */
