@@ -16,9 +16,10 @@ import java.nio.file.Path;
  * place) and tokenizer.json when present. Close it to unmap the weights.
  */
 public record PretrainedModel(Path folder, ModelConfig config, Transformer model, Tokenizer tokenizer,
-                              SafetensorsCheckpoint checkpoint) implements AutoCloseable {
+                              AutoCloseable weights) implements AutoCloseable {
 
     public static PretrainedModel load(Path folder) {
+        if (Files.isRegularFile(folder) && folder.getFileName().toString().endsWith(".bin")) return loadLlama2c(folder);
         if (!Files.isDirectory(folder)) throw LoadException.of(folder, "not a model folder (expected config.json and *.safetensors)");
         ModelConfig config = ModelConfigLoader.load(folder);
         SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(folder);
@@ -30,6 +31,18 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
             throw LoadException.of(folder, e.getMessage());
         }
         return new PretrainedModel(folder, config, model, tokenizer(folder), checkpoint);
+    }
+
+    /** A llama2.c checkpoint file (legacy or version 1): weights only, no tokenizer (use token ids). */
+    private static PretrainedModel loadLlama2c(Path file) {
+        Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(file);
+        try {
+            Transformer model = Transformer.fromWeights(checkpoint.config(), onCurrentBackend(checkpoint.tensors()));
+            return new PretrainedModel(file, checkpoint.config(), model, null, checkpoint);
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
     }
 
     /** Weights stay memory-mapped on the CPU; on another backend (a GPU) they are copied to it once. */
@@ -100,12 +113,17 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
 
     /** The tokenizer, or a clear error when the folder has none. */
     public Tokenizer requireTokenizer() {
-        if (tokenizer == null) throw LoadException.of(folder.resolve("tokenizer.json"), "missing: this command needs a tokenizer (or pass --ids)");
+        if (tokenizer == null)
+            throw LoadException.of(Files.isDirectory(folder) ? folder.resolve("tokenizer.json") : folder, "no tokenizer: this command needs one (or pass --ids)");
         return tokenizer;
     }
 
     @Override
     public void close() {
-        checkpoint.close();
+        try {
+            weights.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the weights of " + folder + ": " + e.getMessage(), e);
+        }
     }
 }
