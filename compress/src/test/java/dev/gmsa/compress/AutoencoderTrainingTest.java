@@ -84,4 +84,36 @@ class AutoencoderTrainingTest {
         assertTrue(losses[losses.length - 1] < 0.7f * losses[0], "loss should fall: first " + losses[0] + ", last " + losses[losses.length - 1]);
         assertTrue(decoder.parameters().values().stream().allMatch(p -> p.grad() == null), "the decoder stays frozen");
     }
+
+    /** A batch gives each window the soft tokens and loss it gets alone (gmsa and the memory-token baseline). */
+    @Test
+    void batchedCompressionAndLossEqualOneExampleAtATime() {
+        Transformer decoder = spreadDecoder(7);
+        int[][] texts = {{3, 14, 15, 9, 2, 6, 5, 35, 8, 9, 7}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, {30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20}};
+        for (CompressorSpec spec : List.of(CompressorSpec.gmsa(1, 1, LoraSettings.defaults()), CompressorSpec.tcpAe(1, LoraSettings.defaults()))) {
+            Compressor c = new Compressor(spec, TINY, weights(decoder), decoder, 16, 8);
+            try (var noGrad = Grad.disabled()) {
+                Var batched = c.compress(texts, 4);
+                assertArrayEquals(new int[] {3, 3, 32}, batched.shape());
+                double meanLoss = 0;
+                for (int b = 0; b < texts.length; b++) {
+                    float[] alone = c.compress(texts[b], 4).value().toFloatArray();
+                    float[] row = batched.value().narrow(0, b, 1).contiguous().toFloatArray();
+                    for (int i = 0; i < alone.length; i++) assertEquals(alone[i], row[i], 1e-4f, spec.name() + " example " + b + " value " + i);
+                    meanLoss += DecoderInput.of(decoder, c.compress(texts[b], 4), new int[] {1, 2}, texts[b], 39).loss(decoder).item() / texts.length;
+                }
+                float batchLoss = DecoderInput.of(decoder, batched, new int[] {1, 2}, texts, 39).loss(decoder).item();
+                assertEquals(meanLoss, batchLoss, 1e-4, spec.name() + " batch loss");
+            }
+        }
+    }
+
+    @Test
+    void batchesOfUnequalLengthsAreRefusedByName() {
+        Transformer decoder = Transformer.randomInit(TINY, 1);
+        Compressor c = new Compressor(CompressorSpec.gmsa(1, 1, LoraSettings.defaults()), TINY, weights(decoder), decoder, 16, 3);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> c.compress(new int[][] {{1, 2, 3}, {1, 2}}, 2));
+        assertTrue(e.getMessage().contains("one length"), e.getMessage());
+    }
 }

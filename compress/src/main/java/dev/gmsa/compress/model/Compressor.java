@@ -67,17 +67,31 @@ public final class Compressor {
 
     /** ids of one window -> soft tokens [1, ceil(T / rate), decoderDim]. */
     public Var compress(int[] ids, int rate) {
-        if (ids.length == 0) throw new IllegalArgumentException("compress: empty context");
+        return compress(new int[][] {ids}, rate);
+    }
+
+    /**
+     * A batch of windows of one length -> soft tokens [B, ceil(T / rate), decoderDim]; the same numbers as
+     * compressing each window alone, in one pass (training steps batch their examples this way).
+     */
+    public Var compress(int[][] batch, int rate) {
+        if (batch.length == 0 || batch[0].length == 0) throw new IllegalArgumentException("compress: empty context");
         if (rate < 1) throw new IllegalArgumentException("compress: rate must be >= 1, got " + rate);
-        int groups = softTokenCount(ids.length, rate);
-        Var embedded = encoder.embed(Tensor.ofInts(ids, 1, ids.length));
+        int length = batch[0].length, groups = softTokenCount(length, rate);
+        int[] flat = new int[batch.length * length];
+        for (int b = 0; b < batch.length; b++) {
+            if (batch[b].length != length)
+                throw new IllegalArgumentException("compress: a batch needs windows of one length, got " + batch[b].length + " and " + length);
+            System.arraycopy(batch[b], 0, flat, b * length, length);
+        }
+        Var embedded = encoder.embed(Tensor.ofInts(flat, batch.length, length));
         Var summary = switch (spec.summary()) {
             case GROUP_MERGING -> encode(embedded).groupMeanPool(1, rate);
             case MEMORY_TOKENS -> {
                 if (groups > memoryTokens.size(0))
                     throw new IllegalArgumentException("compress: " + groups + " memory tokens needed, only " + memoryTokens.size(0) + " trained");
-                Var slots = memoryTokens.narrow(0, 0, groups).unsqueeze(0);
-                yield encode(Var.concat(1, embedded, slots)).narrow(1, ids.length, groups);
+                Var slots = memoryTokens.narrow(0, 0, groups).unsqueeze(0).expand(batch.length, groups, memoryTokens.size(1));
+                yield encode(Var.concat(1, embedded, slots)).narrow(1, length, groups);
             }
         };
         if (projection != null) summary = projection.forward(summary);

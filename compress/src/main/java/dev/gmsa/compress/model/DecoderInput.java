@@ -18,22 +18,38 @@ public record DecoderInput(Var embeddings, Tensor targets) {
      * @param answer     ids to predict; EOS is appended as the last target
      */
     public static DecoderInput of(Transformer decoder, Var softTokens, int[] prompt, int[] answer, int eos) {
+        return of(decoder, softTokens, prompt, new int[][] {answer}, eos);
+    }
+
+    /**
+     * A batch: softTokens [B, G, D] (or null), one prompt for all, answers of one length. The loss is the mean
+     * over every scored token, which for equal lengths is the mean of the examples' own losses.
+     */
+    public static DecoderInput of(Transformer decoder, Var softTokens, int[] prompt, int[][] answers, int eos) {
+        int batch = answers.length, answerLength = answers[0].length;
+        if (softTokens != null && softTokens.size(0) != batch)
+            throw new IllegalArgumentException("decoder input: " + softTokens.size(0) + " soft-token rows for " + batch + " answers");
         int g = softTokens == null ? 0 : softTokens.size(1);
-        int[] inputIds = new int[prompt.length + answer.length];
-        System.arraycopy(prompt, 0, inputIds, 0, prompt.length);
-        System.arraycopy(answer, 0, inputIds, prompt.length, answer.length);
-        if (g + inputIds.length == 0) throw new IllegalArgumentException("decoder input is empty");
-        Var text = inputIds.length == 0 ? null : decoder.embed(Tensor.ofInts(inputIds, 1, inputIds.length));
-        Var embeddings = softTokens == null ? text : text == null ? softTokens : Var.concat(1, softTokens, text);
-        int length = g + inputIds.length;
-        int[] targets = new int[length];
+        int textLength = prompt.length + answerLength, length = g + textLength;
+        if (length == 0) throw new IllegalArgumentException("decoder input is empty");
+        int[] inputIds = new int[batch * textLength];
+        int[] targets = new int[batch * length];
         java.util.Arrays.fill(targets, IGNORE);
         int firstScored = g + prompt.length - 1; // this position predicts the first answer token
-        for (int i = 0; i <= answer.length; i++) {
-            int position = firstScored + i;
-            if (position < 0) continue; // no soft tokens and no prompt: the first answer token has no predictor
-            targets[position] = i < answer.length ? answer[i] : eos;
+        for (int b = 0; b < batch; b++) {
+            int[] answer = answers[b];
+            if (answer.length != answerLength)
+                throw new IllegalArgumentException("decoder input: a batch needs answers of one length, got " + answer.length + " and " + answerLength);
+            System.arraycopy(prompt, 0, inputIds, b * textLength, prompt.length);
+            System.arraycopy(answer, 0, inputIds, b * textLength + prompt.length, answerLength);
+            for (int i = 0; i <= answerLength; i++) {
+                int position = firstScored + i;
+                if (position < 0) continue; // no soft tokens and no prompt: the first answer token has no predictor
+                targets[b * length + position] = i < answerLength ? answer[i] : eos;
+            }
         }
+        Var text = textLength == 0 ? null : decoder.embed(Tensor.ofInts(inputIds, batch, textLength));
+        Var embeddings = softTokens == null ? text : text == null ? softTokens : Var.concat(1, softTokens, text);
         return new DecoderInput(embeddings, Tensor.ofInts(targets));
     }
 

@@ -5,6 +5,10 @@ import dev.gmsa.compress.model.Compressor;
 import dev.gmsa.compress.model.DecoderInput;
 import dev.gmsa.transformer.Transformer;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -26,16 +30,23 @@ public final class AutoencoderTraining {
         try {
             return TrainingLoop.run(compressor.spec().name(), compressor.trainableParameters(), settings, (step, rng) -> {
                 compressor.reseedDropout(rng.nextLong());
-                double lossSum = 0;
-                long tokens = 0;
+                // examples of one length and rate run as one batch; the step's loss is the mean over examples
+                Map<List<Integer>, List<int[]>> groups = new LinkedHashMap<>();
                 for (int b = 0; b < task.batch(); b++) {
                     int[] text = texts.apply(rng);
                     int rate = task.rates()[rng.nextInt(task.rates().length)];
-                    DecoderInput input = DecoderInput.of(decoder, compressor.compress(text, rate), task.instruction(), text, task.eos());
-                    Var loss = input.loss(decoder).mul(1f / task.batch());
+                    groups.computeIfAbsent(List.of(text.length, rate), k -> new ArrayList<>()).add(text);
+                }
+                double lossSum = 0;
+                long tokens = 0;
+                for (var group : groups.entrySet()) {
+                    int[][] batch = group.getValue().toArray(int[][]::new);
+                    Var soft = compressor.compress(batch, group.getKey().get(1));
+                    Var loss = DecoderInput.of(decoder, soft, task.instruction(), batch, task.eos()).loss(decoder)
+                            .mul((float) batch.length / task.batch());
                     loss.backward();
                     lossSum += loss.item();
-                    tokens += text.length;
+                    tokens += (long) batch.length * batch[0].length;
                 }
                 return new TrainingLoop.StepResult(lossSum, tokens);
             }, curve);
