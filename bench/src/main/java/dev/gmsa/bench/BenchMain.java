@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./gmsa bench <kernel>}: timed kernel runs that print their figures as key=value lines. */
 @Command(name = "gmsa bench", mixinStandardHelpOptions = true,
         description = "Kernel benchmarks (median of timed runs after warm-up).",
-        subcommands = {CommandLine.HelpCommand.class, SgemmCommand.class, GemvBf16Command.class, ModelBenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SgemmCommand.class, GemvBf16Command.class, ModelBenchCommand.class,
+                LatencyCommand.class, AeSweepCommand.class})
 public final class BenchMain {
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));

@@ -29,13 +29,24 @@ public final class TrainingTexts {
 
     /** Documents of a JSONL corpus ({"text": ...} per line), tokenized once. */
     public static TrainingTexts jsonl(Path file, Tokenizer tokenizer, int contextTokens) throws IOException {
+        return documents(readDocuments(file, tokenizer), tokenizer, contextTokens);
+    }
+
+    /** Already tokenized documents (a training split, say). */
+    public static TrainingTexts documents(List<int[]> documents, Tokenizer tokenizer, int contextTokens) {
+        if (documents.isEmpty()) throw new IllegalArgumentException("no documents to draw training texts from");
+        return new TrainingTexts(List.copyOf(documents), tokenizer, contextTokens);
+    }
+
+    /** The non-empty texts of a JSONL corpus, tokenized (no special tokens). */
+    public static List<int[]> readDocuments(Path file, Tokenizer tokenizer) throws IOException {
         List<int[]> docs = new ArrayList<>();
         for (String text : dev.gmsa.compress.data.AutoencoderCorpusReader.read(file)) {
             int[] ids = tokenizer.encode(text);
             if (ids.length > 0) docs.add(ids);
         }
         if (docs.isEmpty()) throw new IllegalArgumentException(file + ": no non-empty texts");
-        return new TrainingTexts(docs, tokenizer, contextTokens);
+        return docs;
     }
 
     /** One context of at most contextTokens tokens: a random window of a random document. */

@@ -1,0 +1,52 @@
+package dev.gmsa.bench;
+
+import dev.gmsa.compress.pipeline.EmbeddedDefault;
+import dev.gmsa.loaders.PretrainedModel;
+import dev.gmsa.transformer.Transformer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AeSweepCommandTest {
+    @TempDir Path dir;
+
+    /** A few steps of two methods on a tiny embedded decoder: every (method, rate, shift) row, a plot, a table. */
+    @Test
+    void sweepScoresEveryVariantAndWritesTableAndPlot() throws Exception {
+        Path decoder = dir.resolve("decoder"), out = dir.resolve("sweep");
+        PretrainedModel.save(decoder, Transformer.randomInit(EmbeddedDefault.config(32, 1), 3), EmbeddedDefault.tokenizer());
+        PrintStream saved = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(captured, true));
+            code = new CommandLine(new BenchMain()).execute("ae-sweep", "--decoder", decoder.toString(), "--methods", "gmsa,tcp-ae",
+                    "--context-tokens", "12", "--rates", "4,8", "--steps", "3", "--batch", "2", "--heldout", "3", "--shift", "--out", out.toString());
+        } finally {
+            System.setOut(saved);
+        }
+        String text = captured.toString();
+        assertEquals(0, code, text);
+        for (String method : new String[] {"gmsa", "tcp-ae"})
+            for (String rate : new String[] {"r4", "r8"}) {
+                assertTrue(text.contains(method + "_ctx12_" + rate + "_seed1_bleu="), text);
+                assertTrue(text.contains(method + "_ctx12_" + rate + "_shift1_seed1_info_nats="), text);
+            }
+        assertTrue(Files.size(out.resolve("convergence-ctx12.png")) > 0);
+        assertEquals(8, Files.readAllLines(out.resolve("results.md")).stream().filter(l -> l.startsWith("| gmsa") || l.startsWith("| tcp-ae")).count());
+    }
+
+    @Test
+    void unknownMethodFailsBeforeTraining() {
+        int code = new CommandLine(new BenchMain()).execute("ae-sweep", "--decoder", dir.toString(), "--methods", "nope");
+        assertTrue(code != 0);
+    }
+}
