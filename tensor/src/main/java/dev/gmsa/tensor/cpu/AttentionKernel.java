@@ -276,12 +276,39 @@ final class AttentionKernel {
             a2.intoArray(acc, 2 * hd + c);
             a3.intoArray(acc, 3 * hd + c);
         }
-        for (int d = bound; d < hd; d++)
+        c = addWeightedRowsNarrow(HALF, w, n, rows, rowBase, rowStride, acc, hd, c);
+        c = addWeightedRowsNarrow(QUARTER, w, n, rows, rowBase, rowStride, acc, hd, c);
+        for (int d = c; d < hd; d++)
             for (int r = 0; r < TILE; r++) {
                 float a = acc[r * hd + d];
                 for (int j = 0; j < n; j++) a += w[r * KEY_BLOCK + j] * rows[rowBase + j * rowStride + d];
                 acc[r * hd + d] = a;
             }
+    }
+
+    /** Narrower vectors for the columns a full one no longer covers (small heads: with hd = 8 that is all of them). */
+    private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256, QUARTER = FloatVector.SPECIES_128;
+
+    /** {@link #addWeightedRowsTile} on columns [c, ..) in vectors of species s while whole ones fit; returns the next column. */
+    private static int addWeightedRowsNarrow(VectorSpecies<Float> s, float[] w, int n, float[] rows, int rowBase, int rowStride,
+                                             float[] acc, int hd, int c) {
+        if (s.length() >= F.length()) return c;
+        for (; c + s.length() <= hd; c += s.length()) {
+            FloatVector a0 = FloatVector.fromArray(s, acc, c), a1 = FloatVector.fromArray(s, acc, hd + c);
+            FloatVector a2 = FloatVector.fromArray(s, acc, 2 * hd + c), a3 = FloatVector.fromArray(s, acc, 3 * hd + c);
+            for (int j = 0, ro = rowBase + c; j < n; j++, ro += rowStride) {
+                FloatVector row = FloatVector.fromArray(s, rows, ro);
+                a0 = row.fma(FloatVector.broadcast(s, w[j]), a0);
+                a1 = row.fma(FloatVector.broadcast(s, w[KEY_BLOCK + j]), a1);
+                a2 = row.fma(FloatVector.broadcast(s, w[2 * KEY_BLOCK + j]), a2);
+                a3 = row.fma(FloatVector.broadcast(s, w[3 * KEY_BLOCK + j]), a3);
+            }
+            a0.intoArray(acc, c);
+            a1.intoArray(acc, hd + c);
+            a2.intoArray(acc, 2 * hd + c);
+            a3.intoArray(acc, 3 * hd + c);
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------- backward
@@ -365,10 +392,29 @@ final class AttentionKernel {
                 a = FloatVector.fromArray(F, x, x3 + c).fma(w3, a);
                 a.intoArray(target.data, to + c);
             }
-            for (int d = bound; d < hd; d++)
+            int c = addOuterProductNarrow(HALF, w, j, x, rowOffsets, target.data, to, hd, bound);
+            c = addOuterProductNarrow(QUARTER, w, j, x, rowOffsets, target.data, to, hd, c);
+            for (int d = c; d < hd; d++)
                 target.data[to + d] += w[j] * x[x0 + d] + w[KEY_BLOCK + j] * x[x1 + d]
                         + w[2 * KEY_BLOCK + j] * x[x2 + d] + w[3 * KEY_BLOCK + j] * x[x3 + d];
         }
+    }
+
+    /** One target row's columns [c, ..) of {@link #addOuterProductsTile} in vectors of species s; returns the next column. */
+    private static int addOuterProductNarrow(VectorSpecies<Float> s, float[] w, int j, float[] x, int[] rowOffsets, float[] target, int to,
+                                             int hd, int c) {
+        if (s.length() >= F.length()) return c;
+        FloatVector w0 = FloatVector.broadcast(s, w[j]), w1 = FloatVector.broadcast(s, w[KEY_BLOCK + j]);
+        FloatVector w2 = FloatVector.broadcast(s, w[2 * KEY_BLOCK + j]), w3 = FloatVector.broadcast(s, w[3 * KEY_BLOCK + j]);
+        for (; c + s.length() <= hd; c += s.length()) {
+            FloatVector a = FloatVector.fromArray(s, target, to + c);
+            a = FloatVector.fromArray(s, x, rowOffsets[0] + c).fma(w0, a);
+            a = FloatVector.fromArray(s, x, rowOffsets[1] + c).fma(w1, a);
+            a = FloatVector.fromArray(s, x, rowOffsets[2] + c).fma(w2, a);
+            a = FloatVector.fromArray(s, x, rowOffsets[3] + c).fma(w3, a);
+            a.intoArray(target, to + c);
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -26,7 +26,7 @@ class AttentionKernelTest {
     Arbitrary<Case> cases() {
         return net.jqwik.api.Combinators.combine(
                 Arbitraries.of(1, 2), Arbitraries.of(1, 2, 3), Arbitraries.of(1, 2, 3), Arbitraries.of(1, 2, 5, 17, 70),
-                Arbitraries.of(0, 1, 13, 64), Arbitraries.of(0, 0, 3), Arbitraries.of(1, 3, 16, 17, 48))
+                Arbitraries.of(0, 1, 13, 64), Arbitraries.of(0, 0, 3), Arbitraries.of(1, 3, 4, 8, 12, 16, 17, 29, 48))
                 .as(Case::new);
     }
 
