@@ -63,7 +63,9 @@ public final class EmbeddedDefault {
 
     /**
      * One pre-training sequence of exactly {@code length} tokens: a plain story, or (with probability
-     * copyFraction) a text, the instruction, the same text again and EOS, padded with EOS.
+     * copyFraction) a text followed by "instruction, the same text" as many times as fit, then EOS, padded with
+     * EOS. Every restatement after the first is predictable only by copying, so the copying circuit (induction
+     * heads) gets a strong, steady gradient.
      */
     public static int[] pretrainingSequence(SplittableRandom rng, int length, double copyFraction) {
         WordTokenizer t = tokenizer();
@@ -73,13 +75,21 @@ public final class EmbeddedDefault {
         int n = 4 + rng.nextInt(maxText - 3);
         // random word strings cannot be guessed from templates: only copying predicts them (induction heads form fast)
         int[] a = rng.nextDouble() < RANDOM_WORD_SHARE ? randomWords(rng, n) : storyTokens(rng, n);
-        int[] seq = new int[a.length * 2 + ins.length + 1];
-        System.arraycopy(a, 0, seq, 0, a.length);
-        System.arraycopy(ins, 0, seq, a.length, ins.length);
-        System.arraycopy(a, 0, seq, a.length + ins.length, a.length);
-        seq[seq.length - 1] = t.tokenId(EOS);
-        return fit(seq, length, t);
+        int[] seq = new int[length];
+        System.arraycopy(a, 0, seq, 0, Math.min(a.length, length));
+        int at = a.length;
+        while (at + ins.length + a.length + 1 <= length) {
+            System.arraycopy(ins, 0, seq, at, ins.length);
+            System.arraycopy(a, 0, seq, at + ins.length, a.length);
+            at += ins.length + a.length;
+            if (!REPEAT_COPIES) break;
+        }
+        java.util.Arrays.fill(seq, Math.min(at, length), length, t.tokenId(EOS));
+        return seq;
     }
+
+    /** Whether copy tasks restate their text as often as the sequence holds (else once). */
+    static final boolean REPEAT_COPIES = Boolean.parseBoolean(System.getProperty("gmsa.repeatCopies", "true"));
 
     /** Share of copy tasks made of random words rather than stories. */
     static final double RANDOM_WORD_SHARE = Double.parseDouble(System.getProperty("gmsa.randomWordShare", "0.5"));
