@@ -276,8 +276,7 @@ final class AttentionKernel {
             a2.intoArray(acc, 2 * hd + c);
             a3.intoArray(acc, 3 * hd + c);
         }
-        c = addWeightedRowsNarrow(HALF, w, n, rows, rowBase, rowStride, acc, hd, c);
-        c = addWeightedRowsNarrow(QUARTER, w, n, rows, rowBase, rowStride, acc, hd, c);
+        c = addWeightedRowsHalf(w, n, rows, rowBase, rowStride, acc, hd, c);
         for (int d = c; d < hd; d++)
             for (int r = 0; r < TILE; r++) {
                 float a = acc[r * hd + d];
@@ -286,12 +285,15 @@ final class AttentionKernel {
             }
     }
 
-    /** Narrower vectors for the columns a full one no longer covers (small heads: with hd = 8 that is all of them). */
-    private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256, QUARTER = FloatVector.SPECIES_128;
+    /**
+     * 256-bit vectors for the columns a full vector no longer covers (small heads: with hd = 8 that is all of them).
+     * A constant, never a parameter: the JIT compiles Vector API code to SIMD only for species it can see.
+     */
+    private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
 
-    /** {@link #addWeightedRowsTile} on columns [c, ..) in vectors of species s while whole ones fit; returns the next column. */
-    private static int addWeightedRowsNarrow(VectorSpecies<Float> s, float[] w, int n, float[] rows, int rowBase, int rowStride,
-                                             float[] acc, int hd, int c) {
+    /** {@link #addWeightedRowsTile} on columns [c, ..) in HALF vectors while whole ones fit; returns the next column. */
+    private static int addWeightedRowsHalf(float[] w, int n, float[] rows, int rowBase, int rowStride, float[] acc, int hd, int c) {
+        final VectorSpecies<Float> s = HALF;
         if (s.length() >= F.length()) return c;
         for (; c + s.length() <= hd; c += s.length()) {
             FloatVector a0 = FloatVector.fromArray(s, acc, c), a1 = FloatVector.fromArray(s, acc, hd + c);
@@ -392,17 +394,16 @@ final class AttentionKernel {
                 a = FloatVector.fromArray(F, x, x3 + c).fma(w3, a);
                 a.intoArray(target.data, to + c);
             }
-            int c = addOuterProductNarrow(HALF, w, j, x, rowOffsets, target.data, to, hd, bound);
-            c = addOuterProductNarrow(QUARTER, w, j, x, rowOffsets, target.data, to, hd, c);
+            int c = addOuterProductHalf(w, j, x, rowOffsets, target.data, to, hd, bound);
             for (int d = c; d < hd; d++)
                 target.data[to + d] += w[j] * x[x0 + d] + w[KEY_BLOCK + j] * x[x1 + d]
                         + w[2 * KEY_BLOCK + j] * x[x2 + d] + w[3 * KEY_BLOCK + j] * x[x3 + d];
         }
     }
 
-    /** One target row's columns [c, ..) of {@link #addOuterProductsTile} in vectors of species s; returns the next column. */
-    private static int addOuterProductNarrow(VectorSpecies<Float> s, float[] w, int j, float[] x, int[] rowOffsets, float[] target, int to,
-                                             int hd, int c) {
+    /** One target row's columns [c, ..) of {@link #addOuterProductsTile} in HALF vectors; returns the next column. */
+    private static int addOuterProductHalf(float[] w, int j, float[] x, int[] rowOffsets, float[] target, int to, int hd, int c) {
+        final VectorSpecies<Float> s = HALF;
         if (s.length() >= F.length()) return c;
         FloatVector w0 = FloatVector.broadcast(s, w[j]), w1 = FloatVector.broadcast(s, w[KEY_BLOCK + j]);
         FloatVector w2 = FloatVector.broadcast(s, w[2 * KEY_BLOCK + j]), w3 = FloatVector.broadcast(s, w[3 * KEY_BLOCK + j]);
