@@ -52,6 +52,7 @@ final class AeSweepCommand implements Callable<Integer> {
     @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
     @Option(names = "--lora-targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj") List<String> loraTargets;
     @Option(names = "--shift", description = "also score the held-out texts shifted by one token (group boundaries move)") boolean shift;
+    @Option(names = "--show", defaultValue = "0", description = "print this many held-out texts and their restatements per run") int show;
     @Option(names = "--threads") Integer threads;
     @Option(names = "--out", defaultValue = "runs/ae-sweep") Path out;
 
@@ -102,6 +103,8 @@ final class AeSweepCommand implements Callable<Integer> {
                     String key = label + "_ctx" + context + "_r" + rate + (shifted ? "_shift1" : "") + "_seed" + seed;
                     System.out.printf("%s_loss=%.4f%n%s_loss_bare=%.4f%n%s_info_nats=%.4f%n%s_bleu=%.4f%n%s_prefix_em=%.4f%n",
                             key, r.loss(), key, r.lossWithoutSoftTokens(), key, r.informationNats(), key, r.bleu(), key, r.prefixExactMatch());
+                    for (int i = 0; i < Math.min(show, r.texts()); i++)
+                        System.out.printf("# %s text:     %s%n# %s restated: %s%n", key, r.references().get(i), key, r.hypotheses().get(i));
                     scores.add(new Score(label, context, rate, shifted, seed, r));
                 }
             }

@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
     private Transformer pretrain(Path dir) throws Exception {
         Transformer model = Transformer.randomInit(EmbeddedDefault.config(hidden, layers), seed);
         LossCurve curve = new LossCurve("embedded decoder pre-training");
-        var settings = new TrainingLoop.Settings(pretrainSteps, 3e-3f, Math.max(1, pretrainSteps / 20), 1f, 0.01f, seed, null, 0);
+        var settings = new TrainingLoop.Settings(pretrainSteps, 1e-3f, Math.max(1, pretrainSteps / 20), 1f, 0.01f, seed, null, 0);
         int seq = 2 * contextTokens + 16;
         int every = Math.max(1, pretrainSteps / 10);
         var r = LanguageModelTraining.train(model, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, 0.8), 16, settings, curve,

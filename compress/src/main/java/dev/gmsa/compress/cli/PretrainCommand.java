@@ -20,12 +20,12 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "model folder to write")
     Path out;
     @Option(names = "--hidden", defaultValue = "128") int hidden;
-    @Option(names = "--layers", defaultValue = "4") int layers;
-    @Option(names = "--steps", defaultValue = "2000") int steps;
-    @Option(names = "--seq", defaultValue = "128", description = "tokens per training sequence") int seq;
-    @Option(names = "--batch", defaultValue = "8") int batch;
-    @Option(names = "--lr", defaultValue = "2e-3") float lr;
-    @Option(names = "--copy-fraction", defaultValue = "0.85", description = "share of copy-task sequences") double copyFraction;
+    @Option(names = "--layers", defaultValue = "2") int layers;
+    @Option(names = "--steps", defaultValue = "3000") int steps;
+    @Option(names = "--seq", defaultValue = "80", description = "tokens per training sequence") int seq;
+    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--lr", defaultValue = "1e-3") float lr;
+    @Option(names = "--copy-fraction", defaultValue = "0.8", description = "share of copy-task sequences") double copyFraction;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads") Integer threads;
 

@@ -26,8 +26,9 @@ import java.util.Set;
  * accuracy), with compression and decoding time kept apart.
  */
 public final class Evaluation {
+    /** @param references the texts as decoded from their ids; hypotheses the greedy restatements, in the same order */
     public record Reconstruction(int texts, double bleu, double prefixExactMatch, double loss, double lossWithoutSoftTokens,
-                                 double compressSeconds, double decodeSeconds) {
+                                 double compressSeconds, double decodeSeconds, List<String> references, List<String> hypotheses) {
         /** Nats per token the soft tokens save the decoder: what they carry about the text. */
         public double informationNats() {
             return lossWithoutSoftTokens - loss;
@@ -62,7 +63,8 @@ public final class Evaluation {
         }
         int n = texts.size();
         double bleu = Bleu.corpusDefaults().corpusScoreSingleReference(hypotheses, references).score();
-        return new Reconstruction(n, bleu, prefix / n, loss / n, lossBare / n, compressNanos / 1e9, decodeNanos / 1e9);
+        return new Reconstruction(n, bleu, prefix / n, loss / n, lossBare / n, compressNanos / 1e9, decodeNanos / 1e9,
+                List.copyOf(references), List.copyOf(hypotheses));
     }
 
     /**
