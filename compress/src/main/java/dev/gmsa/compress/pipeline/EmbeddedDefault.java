@@ -1,5 +1,7 @@
 package dev.gmsa.compress.pipeline;
 
+import dev.gmsa.compress.data.QaExample;
+import dev.gmsa.compress.data.SyntheticMultiDocQa;
 import dev.gmsa.compress.data.SyntheticStories;
 import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.tokenizer.WordTokenizer;
@@ -27,15 +29,23 @@ public final class EmbeddedDefault {
 
     private static volatile WordTokenizer tokenizer;
 
-    /** The generator's words, found by splitting a large fixed sample (sorted, so ids never depend on order). */
+    /** The generators' words (stories, QA documents, questions and answers), found by splitting large fixed samples (sorted, so ids never depend on order). */
     static List<String> vocabulary() {
         java.util.TreeSet<String> words = new java.util.TreeSet<>();
         SplittableRandom rng = new SplittableRandom(0);
         StringBuilder sample = new StringBuilder(INSTRUCTION);
         for (int i = 0; i < 20000; i++) sample.append(' ').append(SyntheticStories.sentence(rng));
-        for (String w : sample.toString().split("(?<=[.,?!])|(?=[.,?!])|\\s+")) if (!w.isBlank()) words.add(w.strip());
+        for (var qa : SyntheticMultiDocQa.generateQa(0, 3000, SyntheticMultiDocQa.Settings.defaults().withDocuments(2)))
+            sample.append(' ').append(qaText(qa));
+        for (String w : sample.toString().split("(?<=[.,?!:])|(?=[.,?!:])|\\s+")) if (!w.isBlank()) words.add(w.strip());
         words.addAll(List.of(".", ",", "?", "!", ":"));
         return List.copyOf(words);
+    }
+
+    /** A QA example written out as the decoder reads it: documents, " Question: ... Answer: ..." (see {@link QaPrompt}). */
+    static String qaText(QaExample qa) {
+        QaPrompt p = QaPrompt.defaults();
+        return String.join(" ", qa.docs()) + p.questionPrefix() + qa.question() + p.answerPrefix() + " " + qa.answers().get(0);
     }
 
     /** A LLaMA of the given width and depth over the byte vocabulary. */
@@ -69,7 +79,15 @@ public final class EmbeddedDefault {
      */
     public static int[] pretrainingSequence(SplittableRandom rng, int length, double copyFraction) {
         WordTokenizer t = tokenizer();
-        if (rng.nextDouble() >= copyFraction) return fit(storyTokens(rng, length), length, t);
+        if (rng.nextDouble() >= copyFraction) {
+            if (rng.nextDouble() >= QA_SHARE) return fit(storyTokens(rng, length), length, t);
+            // documents and a question with its answer: the reading a pretrained LLM brings to KEFT
+            var qa = SyntheticMultiDocQa.generateQa(rng.nextLong(), 1, SyntheticMultiDocQa.Settings.defaults().withDocuments(1)).get(0);
+            int[] ids = t.encode(qaText(qa));
+            int[] withEos = java.util.Arrays.copyOf(ids, ids.length + 1);
+            withEos[ids.length] = t.tokenId(EOS);
+            return fit(withEos, length, t);
+        }
         int[] ins = t.encode(INSTRUCTION);
         int maxText = Math.max(4, (length - ins.length - 1) / 2);
         int n = 4 + rng.nextInt(maxText - 3);
@@ -90,6 +108,9 @@ public final class EmbeddedDefault {
 
     /** Whether copy tasks restate their text as often as the sequence holds (else once). */
     static final boolean REPEAT_COPIES = Boolean.parseBoolean(System.getProperty("gmsa.repeatCopies", "true"));
+
+    /** Share of the plain-text sequences that are QA examples rather than stories. */
+    static final double QA_SHARE = Double.parseDouble(System.getProperty("gmsa.qaShare", "0.5"));
 
     /** Share of copy tasks made of random words rather than stories. */
     static final double RANDOM_WORD_SHARE = Double.parseDouble(System.getProperty("gmsa.randomWordShare", "0.5"));

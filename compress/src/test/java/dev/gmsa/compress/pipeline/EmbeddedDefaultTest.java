@@ -35,6 +35,17 @@ class EmbeddedDefaultTest {
         for (int i = at; i < length; i++) assertEquals(eos, seq[i], "EOS after the last restatement");
     }
 
+    /** QA text (names, things, places, "Question:", "Answer:") is whole words, never bytes: the decoder can read and answer it. */
+    @Property(tries = 50)
+    void qaExamplesAreWordTokens(@ForAll long seed) {
+        var t = EmbeddedDefault.tokenizer();
+        var qa = dev.gmsa.compress.data.SyntheticMultiDocQa.generateQa(seed, 1, dev.gmsa.compress.data.SyntheticMultiDocQa.Settings.defaults()).get(0);
+        String text = EmbeddedDefault.qaText(qa);
+        int[] ids = t.encode(text);
+        assertEquals(text, t.decode(ids));
+        for (int id : ids) assertTrue(id >= 256, "byte token " + id + " in " + text);
+    }
+
     private static int indexOf(int[] haystack, int[] needle, int from) {
         for (int i = from; i + needle.length <= haystack.length; i++)
             if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) return i;
