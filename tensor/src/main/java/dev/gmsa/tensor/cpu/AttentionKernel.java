@@ -22,8 +22,12 @@ final class AttentionKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Keys per block of scores: 64 floats stay in registers/L1 next to one query row. */
     static final int KEY_BLOCK = 64;
-    /** Below this many multiply-adds the whole call runs on the calling thread (decode of a small model). */
-    private static final long PARALLEL_MIN_FMAS = 1L << 16;
+    /**
+     * Below this many multiply-adds the whole call runs on the calling thread. A parallel region costs well under a
+     * microsecond ({@link WorkerPool}), so decode of a small model (stories15M: 6 heads x 48 dims) splits its heads
+     * over the threads from about 60 cached positions on.
+     */
+    private static final long PARALLEL_MIN_FMAS = 1L << 14;
     /** Query rows per (batch, kv head) task from which transposing the keys pays off (decode has 1 to a few). */
     private static final int PACK_MIN_ROWS = 8;
     /** Keys transposed together by {@link KeysT#pack}: 16 floats are one 64-byte cache line. */

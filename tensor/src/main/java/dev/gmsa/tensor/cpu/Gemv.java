@@ -14,22 +14,40 @@ import java.nio.ByteOrder;
 
 /**
  * The decode hot path: a few rows x [K] times b = W.mT(), where W [N, K] has contiguous rows (the Hugging Face
- * Linear layout), computed as out[m, n] = dot(x[m, :], W[n, :]) straight from the weight memory. Memory-bound,
- * so each weight byte is read once: BF16 rows are loaded as shorts and widened in registers (short lanes ->
- * int -> shift left 16 -> float bits). Threads split the rows of W.
+ * Linear layout), computed as out[m, n] = dot(x[m, :], W[n, :]) straight from the weight memory.
+ * <p>
+ * Memory-bound, so the kernel is shaped around how the weights stream in: each thread walks its rows of W one after
+ * another, front to back, so the hardware prefetcher sees a single sequential stream (interleaving four rows, the
+ * first design, ran at a third of the bandwidth on the dev VM: 9 vs 25-30 GB/s on a 32000 x 288 LM head). Inside a
+ * row, four independent accumulators keep several loads in flight. When a has more than one row, each W row is
+ * used for all of them while it sits in L1. BF16 rows are loaded as shorts and widened in registers (short lanes
+ * -> int -> shift left 16 -> float bits). Threads split the rows of W into contiguous ranges.
  */
 final class Gemv {
     /** Products with at most this many rows of a take this path (W rows then stay in L1/L2 between the rows of a). */
     static final int MAX_ROWS = 4;
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * At most 256-bit vectors: on the dev VM (Zen 4, whose 512-bit operations are split in two) a model-like sweep
+     * of F32 products streamed from DRAM ran 15-20% faster with 256-bit loads than with 512-bit ones.
+     */
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
+    /** Floats per step of the unrolled loop: four vectors, one per accumulator. */
+    private static final int STEP = 4 * V;
     private static final VectorSpecies<Short> HALF = VectorSpecies.of(short.class, VectorShape.forBitSize(V * 16));
     private static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, VectorShape.forBitSize(V * 32));
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Rows of W per thread chunk are at least this many weights, so small products stay on one thread. */
-    private static final int MIN_WEIGHTS_PER_CHUNK = 1 << 16;
+    /**
+     * Rows of W per thread chunk are at least this many weights (128 KB of F32), so tiny products stay on one thread
+     * while stories15M's 288 x 288 projections already split at 2 threads (the hand-off costs well under a
+     * microsecond, the half product ~8 us). -Dgemv.chunk overrides it for tuning.
+     */
+    private static final int MIN_WEIGHTS_PER_CHUNK = Math.max(1, Integer.getInteger("gemv.chunk", 1 << 15));
+    /** Row ranges per thread at most, for big matrices (see {@link #tasks}). */
+    private static final int TASKS_PER_THREAD = 4;
     /** F16 has no vector widening in the Vector API: rows are widened through a float buffer of this size. */
     private static final int F16_CHUNK = 1024;
 
@@ -45,62 +63,95 @@ final class Gemv {
         int m = a.rows(), k = a.cols(), n = b.cols();
         float[] x = new float[m * k];
         for (int i = 0; i < m; i++) a.readRun(i, 0, true, k, x, i * k, 1);
-        Parallel.RangeBody rows = (from, to) -> rowBlock(x, m, k, b, from, to, c, cOffset, n);
-        if (parallel) Parallel.forRange(n, Math.max(1, MIN_WEIGHTS_PER_CHUNK / Math.max(k, 1)), rows);
-        else rows.run(0, n);
+        int tasks = parallel ? tasks(n, k) : 1;
+        Parallel.forEach(tasks, t -> rowRange(x, m, k, b, (int) ((long) n * t / tasks), (int) ((long) n * (t + 1) / tasks), c, cOffset, n));
     }
 
-    /** Output columns [from, to): four rows of W at a time share each load of x. */
-    private static void rowBlock(float[] x, int m, int k, HostMatrix b, int from, int to, float[] c, int cOffset, int n) {
-        float[] widened = b.dtype() == DType.F16 && b.floats() == null ? new float[4 * Math.min(k, F16_CHUNK)] : null;
-        float[] dots = new float[4];
-        int j = from;
-        for (; j + 4 <= to; j += 4) {
+    /**
+     * How many contiguous row ranges to cut W into: one per thread once each gets {@link #MIN_WEIGHTS_PER_CHUNK}
+     * weights, and up to {@link #TASKS_PER_THREAD} per thread for big matrices, so that when a thread is descheduled
+     * (a shared machine) the others take over its ranges instead of waiting for it. Always a multiple of the thread
+     * count, so a quiet machine splits evenly.
+     */
+    private static int tasks(int n, int k) {
+        int threads = Parallel.threads();
+        long perThread = (long) n * k / threads;
+        if (threads == 1 || perThread < MIN_WEIGHTS_PER_CHUNK) return 1;
+        return threads * (int) Math.max(1, Math.min(TASKS_PER_THREAD, Math.min(perThread / MIN_WEIGHTS_PER_CHUNK, n / threads)));
+    }
+
+    /** Output columns [from, to): W rows j in order, each dotted with every row of x while it is in L1. */
+    private static void rowRange(float[] x, int m, int k, HostMatrix b, int from, int to, float[] c, int cOffset, int n) {
+        float[] w = b.floats();
+        MemorySegment segment = b.segment();
+        float[] widened = w == null && b.dtype() == DType.F16 ? new float[Math.min(k, F16_CHUNK)] : null;
+        for (int j = from; j < to; j++) {
+            int p = b.position(0, j);
             for (int i = 0; i < m; i++) {
-                dot4(x, i * k, k, b, j, dots, widened);
-                for (int r = 0; r < 4; r++) c[cOffset + i * n + j + r] = dots[r];
-            }
-        }
-        for (; j < to; j++)
-            for (int i = 0; i < m; i++) c[cOffset + i * n + j] = dot(x, i * k, k, b, b.position(0, j), widened);
-    }
-
-    /** dots[r] = x[xOffset .. + k] . W row (j + r), r < 4. */
-    private static void dot4(float[] x, int xOffset, int k, HostMatrix b, int j, float[] dots, float[] widened) {
-        int p0 = b.position(0, j), p1 = b.position(0, j + 1), p2 = b.position(0, j + 2), p3 = b.position(0, j + 3);
-        if (b.floats() != null) dot4F32Array(x, xOffset, k, b.floats(), p0, p1, p2, p3, dots);
-        else switch (b.dtype()) {
-            case BF16 -> dot4Bf16(x, xOffset, k, b.segment(), p0, p1, p2, p3, dots);
-            case F32 -> dot4F32Segment(x, xOffset, k, b.segment(), p0, p1, p2, p3, dots);
-            default -> {
-                dots[0] = dot(x, xOffset, k, b, p0, widened);
-                dots[1] = dot(x, xOffset, k, b, p1, widened);
-                dots[2] = dot(x, xOffset, k, b, p2, widened);
-                dots[3] = dot(x, xOffset, k, b, p3, widened);
+                c[cOffset + i * n + j] = w != null ? dotF32(x, i * k, k, w, p) : switch (b.dtype()) {
+                    case F32 -> dotF32(x, i * k, k, segment, p);
+                    case BF16 -> dotBf16(x, i * k, k, segment, p);
+                    default -> dotF16(x, i * k, k, segment, p, widened);
+                };
             }
         }
     }
 
-    private static void dot4Bf16(float[] x, int xo, int k, MemorySegment w, int p0, int p1, int p2, int p3, float[] dots) {
+    /** x[xo .. + k] . w[p .. + k] with four accumulators (the loads of a step are issued before its multiply-adds). */
+    private static float dotF32(float[] x, int xo, int k, float[] w, int p) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int bound = S.loopBound(k), i = 0;
-        for (; i < bound; i += V) {
-            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
-            s0 = bf16(w, p0 + i).fma(xv, s0);
-            s1 = bf16(w, p1 + i).fma(xv, s1);
-            s2 = bf16(w, p2 + i).fma(xv, s2);
-            s3 = bf16(w, p3 + i).fma(xv, s3);
+        int i = 0;
+        for (int bound = k - k % STEP; i < bound; i += STEP) {
+            FloatVector w0 = FloatVector.fromArray(S, w, p + i), w1 = FloatVector.fromArray(S, w, p + i + V);
+            FloatVector w2 = FloatVector.fromArray(S, w, p + i + 2 * V), w3 = FloatVector.fromArray(S, w, p + i + 3 * V);
+            s0 = w0.fma(FloatVector.fromArray(S, x, xo + i), s0);
+            s1 = w1.fma(FloatVector.fromArray(S, x, xo + i + V), s1);
+            s2 = w2.fma(FloatVector.fromArray(S, x, xo + i + 2 * V), s2);
+            s3 = w3.fma(FloatVector.fromArray(S, x, xo + i + 3 * V), s3);
         }
-        float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-        float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) {
-            float xi = x[xo + i];
-            t0 += xi * bf16(w.getAtIndex(U16, p0 + i));
-            t1 += xi * bf16(w.getAtIndex(U16, p1 + i));
-            t2 += xi * bf16(w.getAtIndex(U16, p2 + i));
-            t3 += xi * bf16(w.getAtIndex(U16, p3 + i));
+        for (int bound = S.loopBound(k); i < bound; i += V)
+            s0 = FloatVector.fromArray(S, w, p + i).fma(FloatVector.fromArray(S, x, xo + i), s0);
+        float t = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) t += x[xo + i] * w[p + i];
+        return t;
+    }
+
+    /** The same over F32 weights in a memory segment (a mapped checkpoint). */
+    private static float dotF32(float[] x, int xo, int k, MemorySegment w, int p) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int bound = k - k % STEP; i < bound; i += STEP) {
+            FloatVector w0 = f32(w, p + i), w1 = f32(w, p + i + V), w2 = f32(w, p + i + 2 * V), w3 = f32(w, p + i + 3 * V);
+            s0 = w0.fma(FloatVector.fromArray(S, x, xo + i), s0);
+            s1 = w1.fma(FloatVector.fromArray(S, x, xo + i + V), s1);
+            s2 = w2.fma(FloatVector.fromArray(S, x, xo + i + 2 * V), s2);
+            s3 = w3.fma(FloatVector.fromArray(S, x, xo + i + 3 * V), s3);
         }
-        dots[0] = t0; dots[1] = t1; dots[2] = t2; dots[3] = t3;
+        for (int bound = S.loopBound(k); i < bound; i += V) s0 = f32(w, p + i).fma(FloatVector.fromArray(S, x, xo + i), s0);
+        float t = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) t += x[xo + i] * w.getAtIndex(F32, p + i);
+        return t;
+    }
+
+    private static FloatVector f32(MemorySegment w, long index) {
+        return FloatVector.fromMemorySegment(S, w, index * 4, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** BF16 weights, widened in registers. */
+    private static float dotBf16(float[] x, int xo, int k, MemorySegment w, int p) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int bound = k - k % STEP; i < bound; i += STEP) {
+            FloatVector w0 = bf16(w, p + i), w1 = bf16(w, p + i + V), w2 = bf16(w, p + i + 2 * V), w3 = bf16(w, p + i + 3 * V);
+            s0 = w0.fma(FloatVector.fromArray(S, x, xo + i), s0);
+            s1 = w1.fma(FloatVector.fromArray(S, x, xo + i + V), s1);
+            s2 = w2.fma(FloatVector.fromArray(S, x, xo + i + 2 * V), s2);
+            s3 = w3.fma(FloatVector.fromArray(S, x, xo + i + 3 * V), s3);
+        }
+        for (int bound = S.loopBound(k); i < bound; i += V) s0 = bf16(w, p + i).fma(FloatVector.fromArray(S, x, xo + i), s0);
+        float t = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) t += x[xo + i] * Float.intBitsToFloat(w.getAtIndex(U16, p + i) << 16);
+        return t;
     }
 
     /** V BF16 values at element {@code index} widened in registers: the BF16 bits are the top half of the F32 bits. */
@@ -110,78 +161,14 @@ final class Gemv {
         return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    private static float bf16(short bits) {
-        return Float.intBitsToFloat(bits << 16);
-    }
-
-    private static void dot4F32Array(float[] x, int xo, int k, float[] w, int p0, int p1, int p2, int p3, float[] dots) {
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int bound = S.loopBound(k), i = 0;
-        for (; i < bound; i += V) {
-            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
-            s0 = FloatVector.fromArray(S, w, p0 + i).fma(xv, s0);
-            s1 = FloatVector.fromArray(S, w, p1 + i).fma(xv, s1);
-            s2 = FloatVector.fromArray(S, w, p2 + i).fma(xv, s2);
-            s3 = FloatVector.fromArray(S, w, p3 + i).fma(xv, s3);
-        }
-        float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-        float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) {
-            float xi = x[xo + i];
-            t0 += xi * w[p0 + i]; t1 += xi * w[p1 + i]; t2 += xi * w[p2 + i]; t3 += xi * w[p3 + i];
-        }
-        dots[0] = t0; dots[1] = t1; dots[2] = t2; dots[3] = t3;
-    }
-
-    private static void dot4F32Segment(float[] x, int xo, int k, MemorySegment w, int p0, int p1, int p2, int p3, float[] dots) {
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int bound = S.loopBound(k), i = 0;
-        for (; i < bound; i += V) {
-            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
-            s0 = f32(w, p0 + i).fma(xv, s0);
-            s1 = f32(w, p1 + i).fma(xv, s1);
-            s2 = f32(w, p2 + i).fma(xv, s2);
-            s3 = f32(w, p3 + i).fma(xv, s3);
-        }
-        float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-        float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) {
-            float xi = x[xo + i];
-            t0 += xi * w.getAtIndex(F32, p0 + i); t1 += xi * w.getAtIndex(F32, p1 + i);
-            t2 += xi * w.getAtIndex(F32, p2 + i); t3 += xi * w.getAtIndex(F32, p3 + i);
-        }
-        dots[0] = t0; dots[1] = t1; dots[2] = t2; dots[3] = t3;
-    }
-
-    private static FloatVector f32(MemorySegment w, long index) {
-        return FloatVector.fromMemorySegment(S, w, index * 4, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** One dot product x[xo .. + k] . (W row starting at position p) for any dtype, widening F16 chunk by chunk. */
-    private static float dot(float[] x, int xo, int k, HostMatrix b, int p, float[] widened) {
-        if (b.floats() != null) {
-            float[] tmp = new float[4];
-            dot4F32Array(x, xo, k, b.floats(), p, p, p, p, tmp);
-            return tmp[0];
-        }
-        return switch (b.dtype()) {
-            case BF16 -> { float[] t = new float[4]; dot4Bf16(x, xo, k, b.segment(), p, p, p, p, t); yield t[0]; }
-            case F32 -> { float[] t = new float[4]; dot4F32Segment(x, xo, k, b.segment(), p, p, p, p, t); yield t[0]; }
-            default -> dotF16(x, xo, k, b.segment(), p, widened);
-        };
-    }
-
+    /** F16 weights, widened chunk by chunk through {@code widened}. */
     private static float dotF16(float[] x, int xo, int k, MemorySegment w, int p, float[] widened) {
-        FloatVector sum = FloatVector.zero(S);
-        float tail = 0;
+        float t = 0;
         for (int k0 = 0; k0 < k; k0 += F16_CHUNK) {
             int len = Math.min(F16_CHUNK, k - k0);
             for (int i = 0; i < len; i++) widened[i] = Float.float16ToFloat(w.getAtIndex(U16, p + k0 + i));
-            int bound = S.loopBound(len), i = 0;
-            for (; i < bound; i += V)
-                sum = FloatVector.fromArray(S, widened, i).fma(FloatVector.fromArray(S, x, xo + k0 + i), sum);
-            for (; i < len; i++) tail += widened[i] * x[xo + k0 + i];
+            t += dotF32(x, xo + k0, len, widened, 0);
         }
-        return sum.reduceLanes(VectorOperators.ADD) + tail;
+        return t;
     }
 }

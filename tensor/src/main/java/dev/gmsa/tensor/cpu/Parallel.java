@@ -1,16 +1,14 @@
 package dev.gmsa.tensor.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
 import java.util.function.IntConsumer;
 
 /**
  * The CPU backend's worker threads. Size comes from the {@code gmsa.threads} system property (the CLI's
- * --threads sets it), defaulting to every available core.
+ * --threads sets it), defaulting to every available core. The calling thread is one of them: a region runs on it
+ * plus {@code threads - 1} persistent workers ({@link WorkerPool}).
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool;
+    private static volatile WorkerPool pool;
     private static volatile int threads = configuredThreads();
 
     private Parallel() {}
@@ -30,17 +28,17 @@ public final class Parallel {
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
         if (n == threads && pool != null) return;
-        ForkJoinPool old = pool;
+        WorkerPool old = pool;
         threads = n;
         pool = null;
         if (old != null) old.shutdown();
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
+    private static WorkerPool pool() {
+        WorkerPool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
-                if (pool == null) pool = new ForkJoinPool(threads);
+                if (pool == null) pool = new WorkerPool(threads);
                 p = pool;
             }
         }
@@ -48,31 +46,16 @@ public final class Parallel {
     }
 
     /**
-     * Runs body(i) for i in [0, tasks), spread over the worker threads; runs inline when there is one
-     * task, one thread, or the caller is already a worker (no nested parallelism).
+     * Runs body(i) for i in [0, tasks), spread over the worker threads and the caller; runs inline when there is
+     * one task, one thread, or the caller is already inside a parallel region (no nested parallelism).
      */
     public static void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) return;
-        if (tasks == 1 || threads == 1 || ForkJoinTask.inForkJoinPool()) {
+        if (tasks == 1 || threads == 1) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
-        pool().invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                RecursiveAction[] parts = new RecursiveAction[tasks];
-                for (int i = 0; i < tasks; i++) {
-                    int task = i;
-                    parts[i] = new RecursiveAction() {
-                        @Override
-                        protected void compute() {
-                            body.accept(task);
-                        }
-                    };
-                }
-                invokeAll(parts);
-            }
-        });
+        pool().run(tasks, body);
     }
 
     /** Splits [0, n) into about {@code threads} contiguous chunks of at least {@code minChunk} and runs body(start, end). */

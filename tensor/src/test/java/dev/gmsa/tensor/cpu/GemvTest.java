@@ -9,6 +9,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import static dev.gmsa.tensor.cpu.GemmChecks.checkAgainstReference;
 import static dev.gmsa.tensor.cpu.GemmChecks.withThreads;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GemvTest {
     @Provide
     Arbitrary<Integer> sizes() {
-        return Arbitraries.of(1, 3, 4, 5, 15, 16, 17, 33, 129);
+        // around the kernel's loops for 4-, 8- and 16-lane vectors: the 4-vector step, single vectors, a scalar tail
+        return Arbitraries.of(1, 3, 4, 5, 15, 16, 17, 33, 63, 64, 65, 97, 129, 200);
     }
 
     @Provide
@@ -46,6 +51,20 @@ class GemvTest {
                 checkAgainstReference(Tensor.randn(22, 1f, 1, 301), weight.mT());
             }
         });
+    }
+
+    @Test
+    void mappedF32WeightsMatchTheReference() {
+        // F32 weights in a memory segment (a mapped safetensors file) take their own load path; odd sizes and an offset
+        for (int[] nk : new int[][] {{37, 97}, {5, 300}, {700, 301}}) {
+            int n = nk[0], k = nk[1];
+            float[] values = Tensor.randn(n + k, 1f, n * k + 3).toFloatArray();
+            MemorySegment segment = Arena.ofAuto().allocate(4L * values.length, 64);
+            MemorySegment.copy(values, 0, segment, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values.length);
+            Tensor weight = new Tensor(CpuStorage.wrap(CpuBackend.instance(), segment, DType.F32), new int[] {n, k}, new int[] {k, 1}, 3);
+            assertTrue(Gemv.applies(1, HostMatrix.of(weight.mT(), 0)));
+            withThreads(2, () -> checkAgainstReference(Tensor.randn(k, 1f, 3, k), weight.mT()));
+        }
     }
 
     @Test
