@@ -47,6 +47,7 @@ final class AeSweepCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1000") int steps;
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--lr", defaultValue = "2e-3") float lr;
+    @Option(names = "--warmup", defaultValue = "0", description = "warm-up steps (default: 5% of steps)") int warmup;
     @Option(names = "--encoder-layers", defaultValue = "0", description = "0: all decoder layers") int encoderLayers;
     @Option(names = "--lsa-layers", split = ",", defaultValue = "1", description = "LSA depths (methods with LSA run once per depth)") List<Integer> lsaLayers;
     @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
@@ -92,7 +93,7 @@ final class AeSweepCommand implements Callable<Integer> {
             Tokenizer tokenizer = system.decoderTokenizer();
             Split split = split(tokenizer, context, seed);
             var task = new AutoencoderTraining.Task(batch, rates.stream().mapToInt(Integer::intValue).toArray(), system.instructionIds(), system.eos());
-            var settings = new TrainingLoop.Settings(steps, lr, Math.max(1, steps / 20), 2f, 0f, seed, null, 0);
+            var settings = new TrainingLoop.Settings(steps, lr, warmup > 0 ? warmup : Math.max(1, steps / 20), 2f, 0f, seed, null, 0);
             var result = AutoencoderTraining.train(system.compressor(), system.decoderModel(), split.training()::draw, task, settings, null);
             curves.computeIfAbsent(label, k -> new ArrayList<>()).add(result.losses());
             List<Score> scores = new ArrayList<>();
