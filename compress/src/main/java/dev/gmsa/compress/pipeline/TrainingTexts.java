@@ -52,8 +52,12 @@ public final class TrainingTexts {
     /** One context of at most contextTokens tokens: a random window of a random document. */
     public int[] draw(SplittableRandom rng) {
         if (documents == null) {
-            int[] ids = tokenizer.encode(EmbeddedDefault.text(rng, contextTokens * 6));
-            return Arrays.copyOf(ids, Math.min(ids.length, contextTokens));
+            // a window starting at a random token of a longer story, as windows of a real corpus do (not always at a
+            // sentence start: a compressor trained only on aligned starts breaks when the text is shifted by one token)
+            int[] ids = tokenizer.encode(EmbeddedDefault.text(rng, contextTokens * 12));
+            if (ids.length <= contextTokens) return ids;
+            int start = rng.nextInt(ids.length - contextTokens + 1);
+            return Arrays.copyOfRange(ids, start, start + contextTokens);
         }
         int[] doc = documents.get(rng.nextInt(documents.size()));
         if (doc.length <= contextTokens) return doc;
