@@ -53,6 +53,7 @@ final class AeSweepCommand implements Callable<Integer> {
     @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
     @Option(names = "--lora-targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj") List<String> loraTargets;
     @Option(names = "--shift", description = "also score the held-out texts shifted by one token (group boundaries move)") boolean shift;
+    @Option(names = "--any-start", description = "generated training windows start at a random token (default: at a story's start)") boolean anyStart;
     @Option(names = "--show", defaultValue = "0", description = "print this many held-out texts and their restatements per run") int show;
     @Option(names = "--threads") Integer threads;
     @Option(names = "--out", defaultValue = "runs/ae-sweep") Path out;
@@ -127,8 +128,8 @@ final class AeSweepCommand implements Callable<Integer> {
             if (windows.isEmpty()) throw new IllegalArgumentException(data + ": no held-out document is longer than " + context + " tokens");
             training = TrainingTexts.documents(trainDocs, tokenizer, context);
         } else {
-            training = TrainingTexts.generated(tokenizer, context);
-            TrainingTexts longer = TrainingTexts.generated(tokenizer, context + 1);
+            training = anyStart ? TrainingTexts.generatedAnyStart(tokenizer, context) : TrainingTexts.generated(tokenizer, context);
+            TrainingTexts longer = anyStart ? TrainingTexts.generatedAnyStart(tokenizer, context + 1) : TrainingTexts.generated(tokenizer, context + 1);
             SplittableRandom rng = new SplittableRandom(0x5eed_0ff5e7L); // a stream training never draws from
             while (windows.size() < heldout) {
                 int[] w = longer.draw(rng);

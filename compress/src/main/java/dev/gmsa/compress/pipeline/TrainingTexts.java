@@ -15,16 +15,26 @@ public final class TrainingTexts {
     private final List<int[]> documents; // null for generated text
     private final Tokenizer tokenizer;
     private final int contextTokens;
+    private final boolean randomStart;
 
-    private TrainingTexts(List<int[]> documents, Tokenizer tokenizer, int contextTokens) {
+    private TrainingTexts(List<int[]> documents, Tokenizer tokenizer, int contextTokens, boolean randomStart) {
         this.documents = documents;
         this.tokenizer = tokenizer;
         this.contextTokens = contextTokens;
+        this.randomStart = randomStart;
     }
 
     /** Generated stories (no download); each draw is a fresh story cut to the context length. */
     public static TrainingTexts generated(Tokenizer tokenizer, int contextTokens) {
-        return new TrainingTexts(null, tokenizer, contextTokens);
+        return new TrainingTexts(null, tokenizer, contextTokens, false);
+    }
+
+    /**
+     * Generated stories cut at a random token, as windows of a real corpus are: not always at a sentence start.
+     * (A compressor trained only on aligned starts breaks on a text shifted by one token.)
+     */
+    public static TrainingTexts generatedAnyStart(Tokenizer tokenizer, int contextTokens) {
+        return new TrainingTexts(null, tokenizer, contextTokens, true);
     }
 
     /** Documents of a JSONL corpus ({"text": ...} per line), tokenized once. */
@@ -35,7 +45,7 @@ public final class TrainingTexts {
     /** Already tokenized documents (a training split, say). */
     public static TrainingTexts documents(List<int[]> documents, Tokenizer tokenizer, int contextTokens) {
         if (documents.isEmpty()) throw new IllegalArgumentException("no documents to draw training texts from");
-        return new TrainingTexts(List.copyOf(documents), tokenizer, contextTokens);
+        return new TrainingTexts(List.copyOf(documents), tokenizer, contextTokens, true);
     }
 
     /** The non-empty texts of a JSONL corpus, tokenized (no special tokens). */
@@ -52,8 +62,10 @@ public final class TrainingTexts {
     /** One context of at most contextTokens tokens: a random window of a random document. */
     public int[] draw(SplittableRandom rng) {
         if (documents == null) {
-            // a window starting at a random token of a longer story, as windows of a real corpus do (not always at a
-            // sentence start: a compressor trained only on aligned starts breaks when the text is shifted by one token)
+            if (!randomStart) {
+                int[] ids = tokenizer.encode(EmbeddedDefault.text(rng, contextTokens * 6));
+                return Arrays.copyOf(ids, Math.min(ids.length, contextTokens));
+            }
             int[] ids = tokenizer.encode(EmbeddedDefault.text(rng, contextTokens * 12));
             if (ids.length <= contextTokens) return ids;
             int start = rng.nextInt(ids.length - contextTokens + 1);
