@@ -48,8 +48,12 @@ class LatencyCommandTest {
         for (String key : new String[] {"original_prefill_s", "original_decode_s", "original_total_s", "gmsa_compress_s",
                 "gmsa_prefill_s", "gmsa_decode_s", "gmsa_total_s", "speedup"})
             assertTrue(Double.parseDouble(kv.get(key)) > 0, key + "=" + kv.get(key));
-        double speedup = Double.parseDouble(kv.get("original_total_s")) / Double.parseDouble(kv.get("gmsa_total_s"));
-        assertEquals(speedup, Double.parseDouble(kv.get("speedup")), 0.01 + 0.01 * speedup);
+        // the totals are printed to 3 decimals (tiny here), so the ratio of the printed figures is only known to
+        // within their rounding; speedup itself is printed to 2 decimals
+        double original = Double.parseDouble(kv.get("original_total_s")), gmsa = Double.parseDouble(kv.get("gmsa_total_s"));
+        double low = (original - 5e-4) / (gmsa + 5e-4) - 5e-3, high = (original + 5e-4) / Math.max(1e-9, gmsa - 5e-4) + 5e-3;
+        double speedup = Double.parseDouble(kv.get("speedup"));
+        assertTrue(speedup >= low && speedup <= high, "speedup " + speedup + " outside [" + low + ", " + high + "]");
         assertTrue(r.out().contains("| original prompt | 56 | - |"), r.out());
         assertTrue(r.out().contains("| GMSA 8x (7 soft + 6 question) | 13 |"), r.out());
     }
