@@ -124,9 +124,9 @@ final class LatencyCommand implements Callable<Integer> {
                 shape, Parallel.threads(), repeats, s.contextTokens(), s.questionTokens(), gmsa.answerTokens(), s.rate(), s.window());
         out.printf("soft_tokens=%d%nencoder_layers=%d%noriginal_prefill_tokens=%d%ngmsa_prefill_tokens=%d%n",
                 gmsa.softTokens(), s.encoderLayers(), runs[0][0].prefillTokens(), gmsa.prefillTokens());
-        out.printf("original_prefill_s=%.3f%noriginal_decode_s=%.3f%noriginal_total_s=%.3f%n",
+        out.printf("original_prefill_s=%.6f%noriginal_decode_s=%.6f%noriginal_total_s=%.6f%n",
                 median(runs[0], AnswerTiming::prefillSeconds), median(runs[0], AnswerTiming::decodeSeconds), originalTotal);
-        out.printf("gmsa_compress_s=%.3f%ngmsa_prefill_s=%.3f%ngmsa_decode_s=%.3f%ngmsa_total_s=%.3f%nspeedup=%.2f%n",
+        out.printf("gmsa_compress_s=%.6f%ngmsa_prefill_s=%.6f%ngmsa_decode_s=%.6f%ngmsa_total_s=%.6f%nspeedup=%.2f%n",
                 median(runs[1], AnswerTiming::compressSeconds), median(runs[1], AnswerTiming::prefillSeconds),
                 median(runs[1], AnswerTiming::decodeSeconds), gmsaTotal, originalTotal / gmsaTotal);
     }
