@@ -43,8 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "128") int hidden;
     @Option(names = "--layers", defaultValue = "2") int layers;
     @Option(names = "--pretrain-steps", defaultValue = "3000") int pretrainSteps;
-    @Option(names = "--ae-steps", defaultValue = "1500") int aeSteps;
-    @Option(names = "--keft-steps", defaultValue = "150") int keftSteps;
+    @Option(names = "--ae-steps", defaultValue = "3000") int aeSteps;
+    @Option(names = "--keft-steps", defaultValue = "300") int keftSteps;
     @Option(names = "--context-tokens", defaultValue = "32") int contextTokens;
     @Option(names = "--rate", defaultValue = "4") int rate;
     @Option(names = "--eval-count", defaultValue = "30") int evalCount;
