@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 LatencyCommand.class, AeSweepCommand.class})
 public final class BenchMain {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        // bad input (a missing file, an unavailable --device) is one line naming what is wrong, as in ./gmsa
+        System.exit(new CommandLine(new BenchMain()).setExecutionExceptionHandler(dev.gmsa.compress.cli.Main::reportError).execute(args));
     }
 }

@@ -7,6 +7,7 @@ import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.Backends;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.tensor.cpu.CpuBackend;
+import dev.gmsa.tensor.cuda.CudaBackend;
 import dev.gmsa.tensor.opencl.OpenClBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,20 @@ class OpenClTrainingStepTest {
     void aTrainingStepOnOpenClMatchesTheCpu() {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         if (!ci) Assumptions.assumeTrue(OpenClBackend.available(), "no OpenCL driver on this machine (CI installs PoCL)");
+        assertTrainsLikeTheCpu(OpenClBackend.open(0));
+    }
+
+    /** The same kernels through CUDA: runs only where the NVIDIA driver and a GPU are present (not in CI). */
+    @Test
+    void aTrainingStepOnCudaMatchesTheCpu() {
+        Assumptions.assumeTrue(CudaBackend.available(), "no NVIDIA driver or GPU on this machine");
+        assertTrainsLikeTheCpu(CudaBackend.open(0));
+    }
+
+    private static void assertTrainsLikeTheCpu(Backend gpu) {
         List<float[]> cpuWeights = new ArrayList<>(), gpuWeights = new ArrayList<>();
         float[] cpu = train(CpuBackend.instance(), cpuWeights);
-        float[] device = train(OpenClBackend.open(0), gpuWeights);
+        float[] device = train(gpu, gpuWeights);
         for (int i = 0; i < cpu.length; i++) assertEquals(cpu[i], device[i], 1e-4 * Math.abs(cpu[i]), "loss at step " + i);
         assertTrue(cpu[2] < cpu[0], "the loss falls");
         for (int p = 0; p < cpuWeights.size(); p++)

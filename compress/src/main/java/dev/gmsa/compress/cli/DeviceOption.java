@@ -3,6 +3,8 @@ package dev.gmsa.compress.cli;
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.Backends;
 import dev.gmsa.tensor.cpu.CpuBackend;
+import dev.gmsa.tensor.cuda.CudaBackend;
+import dev.gmsa.tensor.device.DeviceException;
 import dev.gmsa.tensor.opencl.OpenClBackend;
 import picocli.CommandLine.Option;
 
@@ -18,15 +20,23 @@ public final class DeviceOption {
         return b;
     }
 
+    /**
+     * The backend a spec names. A missing driver or device is a user error (an IllegalArgumentException, reported
+     * in one line) that says what is missing, e.g. libcuda.so.1 from the NVIDIA driver.
+     */
     public static Backend parse(String spec) {
         String[] parts = spec.toLowerCase().split(":", 2);
         int index = parts.length > 1 ? parseIndex(parts[1], spec) : 0;
-        return switch (parts[0]) {
-            case "cpu" -> CpuBackend.instance();
-            case "opencl" -> OpenClBackend.open(index);
-            case "cuda" -> throw new IllegalArgumentException("--device " + spec + ": the CUDA backend is not built yet; use opencl (NVIDIA's driver ships an OpenCL ICD)");
-            default -> throw new IllegalArgumentException("--device " + spec + ": expected cpu, opencl[:N] or cuda[:N]");
-        };
+        try {
+            return switch (parts[0]) {
+                case "cpu" -> CpuBackend.instance();
+                case "opencl" -> OpenClBackend.open(index);
+                case "cuda" -> CudaBackend.open(index);
+                default -> throw new IllegalArgumentException("--device " + spec + ": expected cpu, opencl[:N] or cuda[:N]");
+            };
+        } catch (DeviceException e) {
+            throw new IllegalArgumentException("--device " + spec + ": " + e.getMessage(), e);
+        }
     }
 
     private static int parseIndex(String s, String spec) {

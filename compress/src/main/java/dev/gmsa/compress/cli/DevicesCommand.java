@@ -2,7 +2,11 @@ package dev.gmsa.compress.cli;
 
 import dev.gmsa.tensor.Backends;
 import dev.gmsa.tensor.cpu.Parallel;
+import dev.gmsa.tensor.cuda.CudaBackend;
+import dev.gmsa.tensor.opencl.OpenClBackend;
 import picocli.CommandLine.Command;
+
+import java.util.List;
 
 /** Lists the compute devices this machine offers. */
 @Command(name = "devices", description = "List compute devices (key=value lines).")
@@ -11,12 +15,17 @@ final class DevicesCommand implements Runnable {
     public void run() {
         System.out.println("device=cpu backend=" + Backends.current().name() + " threads=" + Parallel.threads()
                 + " vector_bits=" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
-        if (!dev.gmsa.tensor.opencl.OpenClBackend.available()) {
+        if (OpenClBackend.available()) {
+            List<String> devices = OpenClBackend.describeDevices();
+            for (int i = 0; i < devices.size(); i++) System.out.println("device=opencl:" + i + " " + devices.get(i));
+        } else {
             System.out.println("opencl=unavailable (install ocl-icd-libopencl1 and a driver, e.g. pocl-opencl-icd or a GPU vendor's)");
-            return;
         }
-        var devices = dev.gmsa.tensor.opencl.OpenClBackend.describeDevices();
-        for (int i = 0; i < devices.size(); i++) System.out.println("device=opencl:" + i + " " + devices.get(i));
-        System.out.println("cuda=not built (use --device opencl with NVIDIA's OpenCL driver)");
+        if (CudaBackend.available()) {
+            List<String> devices = CudaBackend.describeDevices();
+            for (int i = 0; i < devices.size(); i++) System.out.println("device=cuda:" + i + " " + devices.get(i));
+        } else {
+            System.out.println("cuda=unavailable (" + CudaBackend.unavailableReason() + ")");
+        }
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PretrainCommand.class, TrainAeCommand.class, CompressCommand.class, ReconstructCommand.class, AskCommand.class, EvalCommand.class, TrainKeftCommand.class, GenerateCommand.class, ScoreCommand.class, DevicesCommand.class, TokenizeCommand.class, InspectCommand.class})
 public final class Main {
     /** Bad input is reported in one line naming what is wrong; GMSA_DEBUG=1 shows the stack trace too. */
-    private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    public static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         boolean userError = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof dev.gmsa.loaders.LoadException
                 || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;

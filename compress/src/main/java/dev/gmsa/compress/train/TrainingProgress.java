@@ -29,7 +29,7 @@ public final class TrainingProgress implements AutoCloseable {
                 .setEtaFunction(state -> state.getCurrent() <= alreadyDone ? java.util.Optional.empty()
                         : java.util.Optional.of(Duration.ofNanos((long) ((System.nanoTime() - startNanos)
                         * (double) (state.getMax() - state.getCurrent()) / (state.getCurrent() - alreadyDone)))))
-                .setMaxRenderedLength(110)
+                .setMaxRenderedLength(170) // room for long task names: the loss and tok/s at the end must never be cut off
                 .continuousUpdate()
                 .setConsumer(System.console() != null && System.console().isTerminal() ? new ConsoleProgressBarConsumer(System.err)
                         : new DelegatingProgressBarConsumer(new EveryFewSeconds(10)))

@@ -67,8 +67,13 @@ final class Gemm {
             });
             return;
         }
-        for (int item = 0; item < batches; item++)
-            multiply(HostMatrix.of(a, item), HostMatrix.of(b, item), c, cBase + item * itemSize, worthThreads);
+        for (int item = 0; item < batches; item++) {
+            HostMatrix aItem = HostMatrix.of(a, item), bItem = HostMatrix.of(b, item);
+            // Gemv decides by its own weight count: decode's 288 x 288 products are below PARALLEL_MIN_FMAS, yet
+            // splitting them across the worker pool (a region costs ~0.2 us) pays, and keeps the workers spinning.
+            boolean split = worthThreads || Gemv.applies(aItem.rows(), bItem);
+            multiply(aItem, bItem, c, cBase + item * itemSize, split);
+        }
     }
 
     /** c[cOffset + i * n + j] = sum_k a[i, k] * b[k, j] for one matrix pair. */

@@ -20,10 +20,12 @@ import java.util.function.IntConsumer;
  */
 final class WorkerPool {
     /**
-     * How long an idle worker spins before it parks. Long enough to bridge the gap between two products of one
-     * decode step (norms, rope, attention of one token), short enough that an idle pool gives its core back at once.
+     * How long an idle worker (or a caller waiting for the workers) spins before it parks. Waking a parked thread is
+     * slow on a VM whose idle vCPU halted: on the dev VM a parked worker missed ~30 regions (about a millisecond)
+     * before it ran again, so with a 50 us spin 2-thread decode was no faster than 1 thread. 2 ms bridges every gap
+     * inside a decode or training step, like OpenMP's default spin; -Dgmsa.spinMicros overrides it.
      */
-    private static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = 1000L * Long.getLong("gmsa.spinMicros", 2000);
     /** Spins between two reads of the clock while waiting. */
     private static final int SPINS_PER_CLOCK_CHECK = 64;
 

@@ -33,7 +33,7 @@ final class OpenCl {
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final MethodHandle getPlatformIDs, getPlatformInfo, getDeviceIDs, getDeviceInfo, createContext, createCommandQueue,
-            createBuffer, releaseMemObject, enqueueWriteBuffer, enqueueReadBuffer, enqueueFillBuffer, createProgramWithSource,
+            createBuffer, releaseMemObject, enqueueWriteBuffer, enqueueReadBuffer, enqueueFillBuffer, enqueueCopyBuffer, createProgramWithSource,
             buildProgram, getProgramBuildInfo, releaseProgram, createKernel, releaseKernel, setKernelArg, enqueueNDRangeKernel,
             finish;
 
@@ -49,6 +49,7 @@ final class OpenCl {
         enqueueWriteBuffer = bind(lib, "clEnqueueWriteBuffer", ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         enqueueReadBuffer = bind(lib, "clEnqueueReadBuffer", ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         enqueueFillBuffer = bind(lib, "clEnqueueFillBuffer", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
+        enqueueCopyBuffer = bind(lib, "clEnqueueCopyBuffer", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
         createProgramWithSource = bindHandle(lib, "clCreateProgramWithSource", ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
         buildProgram = bind(lib, "clBuildProgram", ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         getProgramBuildInfo = bind(lib, "clGetProgramBuildInfo", ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS);
@@ -221,6 +222,10 @@ final class OpenCl {
 
     void fillBuffer(MemorySegment queue, MemorySegment mem, MemorySegment pattern, long bytes) {
         check("clEnqueueFillBuffer", (int) invoke(enqueueFillBuffer, queue, mem, pattern, pattern.byteSize(), 0L, bytes, 0, MemorySegment.NULL, MemorySegment.NULL));
+    }
+
+    void copyBuffer(MemorySegment queue, MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long bytes) {
+        check("clEnqueueCopyBuffer", (int) invoke(enqueueCopyBuffer, queue, src, dst, srcOffset, dstOffset, bytes, 0, MemorySegment.NULL, MemorySegment.NULL));
     }
 
     MemorySegment createProgram(MemorySegment context, String source) {

@@ -1,47 +1,28 @@
 package dev.gmsa.tensor.opencl;
 
-import dev.gmsa.tensor.Backend;
-import dev.gmsa.tensor.BinaryOp;
-import dev.gmsa.tensor.DType;
-import dev.gmsa.tensor.ReduceOp;
-import dev.gmsa.tensor.RopeLayout;
-import dev.gmsa.tensor.Shape;
-import dev.gmsa.tensor.Storage;
-import dev.gmsa.tensor.Tensor;
-import dev.gmsa.tensor.UnaryOp;
+import dev.gmsa.tensor.device.DeviceBackend;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
- * The {@link Backend} on an OpenCL device, called through java.lang.foreign. Tensors stay in device buffers;
- * the only host/device copies are {@link #upload}, {@link #download} and copies from another backend, all
- * counted in {@link #transferStats()}. Kernels read every input through its view (shape, strides, offset),
- * so transposed, narrowed and broadcast inputs are never materialised.
+ * The {@link dev.gmsa.tensor.Backend} on an OpenCL device, called through java.lang.foreign: the shared
+ * dispatch of {@link DeviceBackend} over an {@link OpenClRuntime}.
  */
-public final class OpenClBackend implements Backend {
-    private static final int ROW_WG = 128, GEMM_TILE = 64, GEMM_THREADS = 16, GEMV_WG = 64;
+public final class OpenClBackend extends DeviceBackend {
     private static final Map<Integer, OpenClBackend> OPENED = new HashMap<>();
 
-    private final OpenClDevice device;
-    private final TransferStats transfers = new TransferStats();
-
-    private OpenClBackend(OpenClDevice device) {
-        this.device = device;
+    private OpenClBackend(OpenClRuntime runtime) {
+        super(runtime, "an OpenCL device");
     }
 
     /** True when libOpenCL loads and at least one device exists. Never throws. */
     public static boolean available() {
         try {
-            return !OpenClDevice.allDevices(OpenCl.get()).isEmpty();
+            return !OpenClRuntime.allDevices(OpenCl.get()).isEmpty();
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
@@ -49,7 +30,7 @@ public final class OpenClBackend implements Backend {
 
     /** The backend on device {@code deviceIndex} (counted over all platforms), opened once per process. */
     public static synchronized OpenClBackend open(int deviceIndex) {
-        return OPENED.computeIfAbsent(deviceIndex, i -> new OpenClBackend(OpenClDevice.open(i)));
+        return OPENED.computeIfAbsent(deviceIndex, i -> new OpenClBackend(OpenClRuntime.open(i)));
     }
 
     /** "index: name (vendor), type, compute units, global memory" for every device; empty when OpenCL is absent. */
@@ -57,314 +38,14 @@ public final class OpenClBackend implements Backend {
         List<String> out = new ArrayList<>();
         if (!available()) return out;
         OpenCl cl = OpenCl.get();
-        List<MemorySegment> devices = OpenClDevice.allDevices(cl);
-        for (int i = 0; i < devices.size(); i++) out.add(i + ": " + OpenClDevice.describe(cl, devices.get(i)));
+        List<MemorySegment> devices = OpenClRuntime.allDevices(cl);
+        for (int i = 0; i < devices.size(); i++) out.add(i + ": " + OpenClRuntime.describe(cl, devices.get(i)));
         return out;
     }
 
-    OpenClDevice device() {
-        return device;
-    }
-
-    public TransferStats transferStats() {
-        return transfers;
-    }
-
-    /** Compiles an OpenCL C source with this device's options; on failure the exception holds the build log. */
+    /** Compiles an OpenCL C source (no prelude) with this device's options; on failure the exception holds the build log. */
     public void compileForTest(String programName, String source) {
-        synchronized (device) {
-            device.cl.releaseProgram(device.build(programName, source));
-        }
-    }
-
-    /** Waits for every enqueued kernel (for timing; reads already wait). */
-    public void finish() {
-        device.cl.finish(device.queue);
-    }
-
-    @Override
-    public String name() {
-        return "opencl:" + device.name;
-    }
-
-    // ------------------------------------------------------------------------------------------ memory
-
-    static OpenClStorage storage(Tensor t, String op) {
-        if (!(t.storage() instanceof OpenClStorage s))
-            throw new IllegalArgumentException("OpenCL " + op + ": tensor " + t + " is on " + t.backend().name() + ", not on an OpenCL device");
-        return s;
-    }
-
-    /** An uninitialised buffer; when the device is out of memory, unreachable buffers are collected and it retries once. */
-    private OpenClStorage newStorage(DType dtype, int length) {
-        long bytes = OpenClStorage.byteSize(dtype, length);
-        MemorySegment buffer = device.cl.createBufferOrNull(device.context, bytes);
-        if (buffer == null) {
-            System.gc(); // device memory is freed by the Cleaner of storages the Java heap no longer reaches
-            try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-            buffer = device.cl.createBufferOrNull(device.context, bytes);
-            if (buffer == null) throw new OpenClException("OpenCL: out of device memory allocating " + bytes + " bytes on " + device.name);
-        }
-        return new OpenClStorage(this, dtype, length, buffer);
-    }
-
-    @Override
-    public Storage allocate(DType dtype, int length) {
-        OpenClStorage s = newStorage(dtype, length);
-        try (Arena arena = Arena.ofConfined()) {
-            device.cl.fillBuffer(device.queue, s.buffer, arena.allocateFrom(JAVA_BYTE, (byte) 0), OpenClStorage.byteSize(dtype, length));
-        }
-        return s;
-    }
-
-    @Override
-    public Storage upload(float[] data) {
-        OpenClStorage s = newStorage(DType.F32, data.length);
-        try (Arena arena = Arena.ofConfined()) {
-            if (data.length > 0) write(s, arena.allocateFrom(JAVA_FLOAT, data));
-        }
-        return s;
-    }
-
-    @Override
-    public Storage upload(int[] data) {
-        OpenClStorage s = newStorage(DType.I32, data.length);
-        try (Arena arena = Arena.ofConfined()) {
-            if (data.length > 0) write(s, arena.allocateFrom(JAVA_INT, data));
-        }
-        return s;
-    }
-
-    private void write(OpenClStorage s, MemorySegment host) {
-        device.cl.writeBuffer(device.queue, s.buffer, 0, host);
-        transfers.hostToDevice(host.byteSize());
-    }
-
-    /** Reads elements [offset, offset + count) of a buffer; waits for the kernels before it (in-order queue). */
-    private MemorySegment read(OpenClStorage s, int offset, int count, Arena arena) {
-        MemorySegment host = arena.allocate((long) count * s.dtype().byteSize(), 4);
-        device.cl.readBuffer(device.queue, s.buffer, (long) offset * s.dtype().byteSize(), host);
-        transfers.deviceToHost(host.byteSize());
-        return host;
-    }
-
-    /** t itself when it is a contiguous view of the given dtype, else a contiguous device copy (converted on the device). */
-    private Tensor contiguousOnDevice(Tensor t, DType dtype) {
-        if (t.isContiguous() && t.dtype() == dtype) return t;
-        Tensor out = Tensor.empty(this, dtype, t.shape());
-        copy(t, out);
-        return out;
-    }
-
-    @Override
-    public float[] download(Tensor t) {
-        int n = t.numel();
-        if (n == 0) return new float[0];
-        storage(t, "download");
-        if (t.dtype() == DType.I32) {
-            int[] ints = downloadInts(t);
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) out[i] = ints[i];
-            return out;
-        }
-        Tensor c = contiguousOnDevice(t, DType.F32);
-        try (Arena arena = Arena.ofConfined()) {
-            return read(storage(c, "download"), c.offset(), n, arena).toArray(JAVA_FLOAT);
-        }
-    }
-
-    @Override
-    public int[] downloadInts(Tensor t) {
-        int n = t.numel();
-        if (n == 0) return new int[0];
-        Tensor c = contiguousOnDevice(t, DType.I32);
-        try (Arena arena = Arena.ofConfined()) {
-            return read(storage(c, "downloadInts"), c.offset(), n, arena).toArray(JAVA_INT);
-        }
-    }
-
-    /** A host-backend tensor copied (as F32 or I32 values) into a new device buffer of the same shape. */
-    private Tensor uploadForeign(Tensor src) {
-        Storage s = src.dtype() == DType.I32 ? upload(src.backend().downloadInts(src)) : upload(src.backend().download(src));
-        return new Tensor(s, src.shape(), Shape.contiguousStrides(src.shape()), 0);
-    }
-
-    // ------------------------------------------------------------------------------------------ elementwise
-
-    private KernelLaunch kernel(String program, String name) {
-        return new KernelLaunch(device, program, name);
-    }
-
-    @Override
-    public void copy(Tensor src, Tensor dst) {
-        storage(dst, "copy");
-        if (!(src.storage() instanceof OpenClStorage)) src = uploadForeign(src);
-        kernel("elementwise", "copy_view").tensor(src).tensor(dst).arg(dst.numel()).runFlat(dst.numel());
-    }
-
-    @Override
-    public void fill(Tensor dst, float value) {
-        kernel("elementwise", "fill_view").tensor(dst).arg(value).arg(dst.numel()).runFlat(dst.numel());
-    }
-
-    @Override
-    public void unary(UnaryOp op, Tensor x, Tensor out) {
-        kernel("elementwise", "unary_view").arg(op.ordinal()).tensor(x).tensor(out).arg(out.numel()).runFlat(out.numel());
-    }
-
-    @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        kernel("elementwise", "binary_view").arg(op.ordinal()).tensor(a).tensor(b).tensor(out).arg(out.numel()).runFlat(out.numel());
-    }
-
-    @Override
-    public void where(Tensor mask, Tensor a, Tensor b, Tensor out) {
-        kernel("elementwise", "where_view").tensor(mask).tensor(a).tensor(b).tensor(out).arg(out.numel()).runFlat(out.numel());
-    }
-
-    @Override
-    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-                      float weightDecay, int step) {
-        float c1 = (float) (1 - Math.pow(beta1, step)), c2 = (float) (1 - Math.pow(beta2, step));
-        int n = param.numel();
-        kernel("elementwise", "adamw_step").tensor(param).tensor(grad).tensor(m).tensor(v)
-                .arg(lr).arg(beta1).arg(beta2).arg(eps).arg(weightDecay).arg(c1).arg(c2).arg(n).runFlat(n);
-    }
-
-    // No @Override on the two SwiGLU kernels: they replace Backend's composed defaults where those exist.
-
-    /** out = silu(gate) * up in one kernel. */
-    public void swiglu(Tensor gate, Tensor up, Tensor out) {
-        kernel("elementwise", "swiglu_view").tensor(gate).tensor(up).tensor(out).arg(out.numel()).runFlat(out.numel());
-    }
-
-    /** dGate and dUp of {@link #swiglu} in one kernel. */
-    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
-        int n = dOut.numel();
-        kernel("elementwise", "swiglu_backward_view").tensor(gate).tensor(up).tensor(dOut).tensor(dGate).tensor(dUp).arg(n).runFlat(n);
-    }
-
-    // ------------------------------------------------------------------------------------------ one axis
-
-    /** (outer, axis length, inner) element counts of a shape split around an axis. */
-    private static int[] around(int[] shape, int axis) {
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-        return new int[] {outer, shape[axis], inner};
-    }
-
-    @Override
-    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        int[] oli = around(x.shape(), axis);
-        int outer = oli[0], len = oli[1], inner = oli[2];
-        if (inner == 1 && len >= 4 * ROW_WG) // long rows: a work-group per row instead of one work-item
-            kernel("axis", "reduce_rows").arg(op.ordinal()).tensor(x).tensor(out).arg(len)
-                    .run(new long[] {(long) outer * ROW_WG}, new long[] {ROW_WG});
-        else
-            kernel("axis", "reduce_axis").arg(op.ordinal()).tensor(x).tensor(out).arg(outer).arg(len).arg(inner)
-                    .runFlat((long) outer * inner);
-    }
-
-    @Override
-    public void argmax(Tensor x, int axis, Tensor out) {
-        int[] oli = around(x.shape(), axis);
-        kernel("axis", "argmax_axis").tensor(x).tensor(out).arg(oli[0]).arg(oli[1]).arg(oli[2]).runFlat((long) oli[0] * oli[2]);
-    }
-
-    @Override
-    public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        int[] oli = around(x.shape(), axis);
-        int groups = out.size(axis);
-        kernel("axis", "group_mean_pool").tensor(x).tensor(out).arg(oli[0]).arg(oli[1]).arg(oli[2]).arg(groups).arg(groupSize)
-                .runFlat(out.numel());
-    }
-
-    @Override
-    public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
-        int[] oli = around(out.shape(), axis);
-        kernel("axis", "index_select").tensor(x).tensor(ids).tensor(out).arg(oli[0]).arg(x.size(axis)).arg(oli[1]).arg(oli[2])
-                .runFlat(out.numel());
-    }
-
-    @Override
-    public void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
-        int[] oli = around(src.shape(), axis);
-        int count = oli[1];
-        if (count == 0 || src.numel() == 0) return;
-        // links: for each j, the next position with the same id and whether j is the first (see axis.cl)
-        OpenClStorage links = newStorage(DType.I32, 2 * count);
-        kernel("axis", "index_links").tensor(ids).arg(count).buffer(links).runFlat(count);
-        kernel("axis", "index_add").tensor(src).tensor(ids).buffer(links).tensor(out).arg(oli[0]).arg(out.size(axis)).arg(count).arg(oli[2])
-                .runFlat(src.numel());
-    }
-
-    // ------------------------------------------------------------------------------------------ matmul
-
-    @Override
-    public void matmul(Tensor a, Tensor b, Tensor out) {
-        int m = out.size(-2), n = out.size(-1), k = a.size(-1);
-        if (m == 0 || n == 0) return;
-        int batches = out.numel() / (m * n);
-        if (m == 1 && b.strides()[b.rank() - 2] == 1 && k > 1) // decoding step against a weight W [N, K] seen as W^T
-            kernel("matmul", "gemv_k_contiguous").tensor(a).tensor(b).tensor(out).arg(n).arg(k)
-                    .run(new long[] {(long) n * GEMV_WG, batches}, new long[] {GEMV_WG, 1});
-        else if (m == 1)
-            kernel("matmul", "gemv_columns").tensor(a).tensor(b).tensor(out).arg(n).arg(k)
-                    .run(new long[] {KernelLaunch.roundUp(n, GEMV_WG), batches}, new long[] {GEMV_WG, 1});
-        else
-            kernel("matmul", "sgemm").tensor(a).tensor(b).tensor(out).arg(m).arg(n).arg(k)
-                    .run(new long[] {tiles(n) * GEMM_THREADS, tiles(m) * GEMM_THREADS, batches}, new long[] {GEMM_THREADS, GEMM_THREADS, 1});
-    }
-
-    private static long tiles(int size) {
-        return (size + GEMM_TILE - 1) / GEMM_TILE;
-    }
-
-    // ------------------------------------------------------------------------------------------ rows
-
-    private static int rows(Tensor x) {
-        return x.numel() / Math.max(x.size(-1), 1);
-    }
-
-    /** One work-group of ROW_WG items per row. */
-    private static long[] rowGroups(int rows) {
-        return new long[] {(long) rows * ROW_WG};
-    }
-
-    private static final long[] ROW_LOCAL = {ROW_WG};
-
-    @Override
-    public void softmax(Tensor x, Tensor out) {
-        kernel("rows", "softmax_rows").tensor(x).tensor(out).arg(x.size(-1)).arg(0).run(rowGroups(rows(x)), ROW_LOCAL);
-    }
-
-    @Override
-    public void logSoftmax(Tensor x, Tensor out) {
-        kernel("rows", "softmax_rows").tensor(x).tensor(out).arg(x.size(-1)).arg(1).run(rowGroups(rows(x)), ROW_LOCAL);
-    }
-
-    @Override
-    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-        kernel("rows", "rms_norm_rows").tensor(x).tensor(weight).arg(eps).tensor(out).arg(x.size(-1)).run(rowGroups(rows(x)), ROW_LOCAL);
-    }
-
-    @Override
-    public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
-        int d = x.size(-1), rows = rows(x);
-        kernel("rows", "rope_pairs").tensor(x).tensor(cos).tensor(sin).arg(layout == RopeLayout.HALF_SPLIT ? 0 : 1).arg(inverse ? 1 : 0)
-                .tensor(out).arg(rows).arg(x.size(-2)).arg(d).runFlat((long) rows * (d / 2));
-    }
-
-    @Override
-    public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out) {
-        kernel("rows", "cross_entropy_rows").tensor(logits).tensor(targets).arg(ignoreIndex).tensor(out).arg(logits.size(1))
-                .run(rowGroups(logits.size(0)), ROW_LOCAL);
-    }
-
-    @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out) {
-        kernel("rows", "cross_entropy_backward_rows").tensor(logits).tensor(targets).arg(ignoreIndex).arg(scale).tensor(out)
-                .arg(logits.size(1)).run(rowGroups(logits.size(0)), ROW_LOCAL);
+        OpenClRuntime runtime = (OpenClRuntime) runtime();
+        runtime.cl.releaseProgram(runtime.build(programName, source));
     }
 }

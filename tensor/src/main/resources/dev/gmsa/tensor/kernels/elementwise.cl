@@ -1,22 +1,22 @@
 // copy, fill, unary, binary, where: one work-item per output element, inputs read through their views.
 
-__kernel void copy_view(__global const uchar* src, View sv, __global uchar* dst, View dv, int n) {
+KERNEL void copy_view(GLOBAL const uchar* src, View sv, GLOBAL uchar* dst, View dv, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     if (sv.dtype == DT_I32 && dv.dtype == DT_I32) // exact: never through float
-        ((__global int*) dst)[at(&dv, i)] = ((__global const int*) src)[at(&sv, i)];
+        ((GLOBAL int*) dst)[at(&dv, i)] = ((GLOBAL const int*) src)[at(&sv, i)];
     else
         store_at(dst, &dv, i, load_at(src, &sv, i));
 }
 
-__kernel void fill_view(__global uchar* dst, View dv, float value, int n) {
+KERNEL void fill_view(GLOBAL uchar* dst, View dv, float value, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     store_at(dst, &dv, i, value);
 }
 
 // UnaryOp ordinals; the math follows UnaryOp.apply (double where the reference uses double).
-inline float unary_op(int op, float xf) {
+DEVICE float unary_op(int op, float xf) {
     real x = xf;
     switch (op) {
         case 0: return -xf;                                                   // NEG
@@ -40,33 +40,33 @@ inline float unary_op(int op, float xf) {
     }
 }
 
-__kernel void unary_view(int op, __global const uchar* x, View xv, __global uchar* out, View ov, int n) {
+KERNEL void unary_view(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     store_at(out, &ov, i, unary_op(op, load_at(x, &xv, i)));
 }
 
 // Java's Math.max(float, float): NaN wins, +0 beats -0.
-inline float java_max(float a, float b) {
+DEVICE float java_max(float a, float b) {
     if (isnan(a)) return a;
     if (a == 0.0f && b == 0.0f && signbit(a)) return b;
     return a >= b ? a : b;
 }
 
-inline float java_min(float a, float b) {
+DEVICE float java_min(float a, float b) {
     if (isnan(a)) return a;
     if (a == 0.0f && b == 0.0f && signbit(b)) return b;
     return a <= b ? a : b;
 }
 
 // Math.pow differs from C's pow only where C returns 1 for a NaN or infinite exponent.
-inline float java_pow(float a, float b) {
+DEVICE float java_pow(float a, float b) {
     if (isnan(b) || (fabs(a) == 1.0f && isinf(b))) return NAN;
     return (float) pow((real) a, (real) b);
 }
 
 // BinaryOp ordinals.
-inline float binary_op(int op, float a, float b) {
+DEVICE float binary_op(int op, float a, float b) {
     switch (op) {
         case 0: return a + b;
         case 1: return a - b;
@@ -80,24 +80,24 @@ inline float binary_op(int op, float a, float b) {
     }
 }
 
-__kernel void binary_view(int op, __global const uchar* a, View av, __global const uchar* b, View bv,
-                          __global uchar* out, View ov, int n) {
+KERNEL void binary_view(int op, GLOBAL const uchar* a, View av, GLOBAL const uchar* b, View bv,
+                        GLOBAL uchar* out, View ov, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     store_at(out, &ov, i, binary_op(op, load_at(a, &av, i), load_at(b, &bv, i)));
 }
 
-__kernel void where_view(__global const uchar* mask, View mv, __global const uchar* a, View av,
-                         __global const uchar* b, View bv, __global uchar* out, View ov, int n) {
+KERNEL void where_view(GLOBAL const uchar* mask, View mv, GLOBAL const uchar* a, View av,
+                       GLOBAL const uchar* b, View bv, GLOBAL uchar* out, View ov, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     store_at(out, &ov, i, load_at(mask, &mv, i) != 0 ? load_at(a, &av, i) : load_at(b, &bv, i));
 }
 
 // One AdamW step on element i (decoupled weight decay; c1, c2 are the bias corrections).
-__kernel void adamw_step(__global uchar* param, View pv, __global const uchar* grad, View gv,
-                         __global uchar* m, View mv, __global uchar* v, View vv,
-                         float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2, int n) {
+KERNEL void adamw_step(GLOBAL uchar* param, View pv, GLOBAL const uchar* grad, View gv,
+                       GLOBAL uchar* m, View mv, GLOBAL uchar* v, View vv,
+                       float lr, float beta1, float beta2, float eps, float weightDecay, float c1, float c2, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     real g = load_at(grad, &gv, i), p = load_at(param, &pv, i);
@@ -109,8 +109,8 @@ __kernel void adamw_step(__global uchar* param, View pv, __global const uchar* g
 }
 
 // out = silu(gate) * up (the SwiGLU gate of a LLaMA MLP), in one pass.
-__kernel void swiglu_view(__global const uchar* gate, View gv, __global const uchar* up, View uv,
-                          __global uchar* out, View ov, int n) {
+KERNEL void swiglu_view(GLOBAL const uchar* gate, View gv, GLOBAL const uchar* up, View uv,
+                        GLOBAL uchar* out, View ov, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     real g = load_at(gate, &gv, i);
@@ -118,9 +118,9 @@ __kernel void swiglu_view(__global const uchar* gate, View gv, __global const uc
 }
 
 // With s = sigmoid(gate): dUp = dOut * gate * s, dGate = dOut * up * s * (1 + gate * (1 - s)).
-__kernel void swiglu_backward_view(__global const uchar* gate, View gv, __global const uchar* up, View uv,
-                                   __global const uchar* dOut, View dv, __global uchar* dGate, View dgv,
-                                   __global uchar* dUp, View duv, int n) {
+KERNEL void swiglu_backward_view(GLOBAL const uchar* gate, View gv, GLOBAL const uchar* up, View uv,
+                                 GLOBAL const uchar* dOut, View dv, GLOBAL uchar* dGate, View dgv,
+                                 GLOBAL uchar* dUp, View duv, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     real g = load_at(gate, &gv, i), s = (real) 1 / ((real) 1 + exp(-g)), dy = load_at(dOut, &dv, i);

@@ -1,8 +1,8 @@
 // Kernels over the last axis, one row per work-group of ROW_WG items: softmax, logSoftmax, rmsNorm,
 // cross-entropy and its backward. Plus rope (one work-item per rotated pair).
 
-__kernel void softmax_rows(__global const uchar* x, View xv, __global uchar* out, View ov, int n, int logarithm) {
-    __local real scratch[ROW_WG];
+KERNEL void softmax_rows(GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov, int n, int logarithm) {
+    LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
     real max = -INFINITY;
     for (int i = lid; i < n; i += ROW_WG) max = max_nan(max, load_at(x, &xv, row * n + i));
@@ -18,9 +18,9 @@ __kernel void softmax_rows(__global const uchar* x, View xv, __global uchar* out
 }
 
 // out = x / sqrt(mean(x^2) + eps) * weight
-__kernel void rms_norm_rows(__global const uchar* x, View xv, __global const uchar* w, View wv, float eps,
-                            __global uchar* out, View ov, int n) {
-    __local real scratch[ROW_WG];
+KERNEL void rms_norm_rows(GLOBAL const uchar* x, View xv, GLOBAL const uchar* w, View wv, float eps,
+                          GLOBAL uchar* out, View ov, int n) {
+    LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
     real ss = 0;
     for (int i = lid; i < n; i += ROW_WG) {
@@ -34,52 +34,57 @@ __kernel void rms_norm_rows(__global const uchar* x, View xv, __global const uch
 }
 
 // The row's max and sum of exp(x - max), shared by the cross-entropy kernels.
-inline real2 row_max_and_sum(__global const uchar* x, const View* xv, int row, int n, __local real* scratch) {
+typedef struct {
+    real max, sum;
+} RowStats;
+
+DEVICE RowStats row_max_and_sum(GLOBAL const uchar* x, const View* xv, int row, int n, LOCAL_PTR real* scratch) {
     int lid = get_local_id(0);
     real max = -INFINITY;
     for (int i = lid; i < n; i += ROW_WG) max = max_nan(max, load_at(x, xv, row * n + i));
     max = group_max(max, scratch);
     real sum = 0;
     for (int i = lid; i < n; i += ROW_WG) sum += exp(load_at(x, xv, row * n + i) - max);
-    return (real2) (max, group_sum(sum, scratch));
+    RowStats stats = {max, group_sum(sum, scratch)};
+    return stats;
 }
 
 // out[row] = log(sum exp(logits)) - logits[target], 0 for ignored rows.
-__kernel void cross_entropy_rows(__global const uchar* logits, View lv, __global const uchar* targets, View tv,
-                                 int ignoreIndex, __global uchar* out, View ov, int n) {
-    __local real scratch[ROW_WG];
+KERNEL void cross_entropy_rows(GLOBAL const uchar* logits, View lv, GLOBAL const uchar* targets, View tv,
+                               int ignoreIndex, GLOBAL uchar* out, View ov, int n) {
+    LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
     int target = load_int(targets, &tv, row);
     if (target == ignoreIndex) { // uniform over the work-group: no barrier is skipped by only some items
         if (lid == 0) store_at(out, &ov, row, 0.0f);
         return;
     }
-    real2 ms = row_max_and_sum(logits, &lv, row, n, scratch);
-    if (lid == 0) store_at(out, &ov, row, (float) (log(ms.y) + ms.x - load_at(logits, &lv, row * n + target)));
+    RowStats ms = row_max_and_sum(logits, &lv, row, n, scratch);
+    if (lid == 0) store_at(out, &ov, row, (float) (log(ms.sum) + ms.max - load_at(logits, &lv, row * n + target)));
 }
 
 // out = scale * (softmax(logits) - onehot(target)), zero rows for ignored targets.
-__kernel void cross_entropy_backward_rows(__global const uchar* logits, View lv, __global const uchar* targets, View tv,
-                                          int ignoreIndex, float scale, __global uchar* out, View ov, int n) {
-    __local real scratch[ROW_WG];
+KERNEL void cross_entropy_backward_rows(GLOBAL const uchar* logits, View lv, GLOBAL const uchar* targets, View tv,
+                                        int ignoreIndex, float scale, GLOBAL uchar* out, View ov, int n) {
+    LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
     int target = load_int(targets, &tv, row);
     if (target == ignoreIndex) {
         for (int i = lid; i < n; i += ROW_WG) store_at(out, &ov, row * n + i, 0.0f);
         return;
     }
-    real2 ms = row_max_and_sum(logits, &lv, row, n, scratch);
+    RowStats ms = row_max_and_sum(logits, &lv, row, n, scratch);
     for (int i = lid; i < n; i += ROW_WG) {
-        real p = exp(load_at(logits, &lv, row * n + i) - ms.x) / ms.y;
+        real p = exp(load_at(logits, &lv, row * n + i) - ms.max) / ms.sum;
         store_at(out, &ov, row * n + i, (float) ((real) scale * (p - (i == target ? 1 : 0))));
     }
 }
 
 // Rotates pair i of row r (position r % t) by the angle whose cos and sin are tabled at [pos, i].
 // HALF_SPLIT (layout 0) pairs i with i + d/2, INTERLEAVED pairs 2i with 2i+1.
-__kernel void rope_pairs(__global const uchar* x, View xv, __global const uchar* cosTable, View cv,
-                         __global const uchar* sinTable, View sv, int layout, int inverse,
-                         __global uchar* out, View ov, int rows, int t, int d) {
+KERNEL void rope_pairs(GLOBAL const uchar* x, View xv, GLOBAL const uchar* cosTable, View cv,
+                       GLOBAL const uchar* sinTable, View sv, int layout, int inverse,
+                       GLOBAL uchar* out, View ov, int rows, int t, int d) {
     int gid = get_global_id(0), pairs = d / 2; // (`half` is a type name in OpenCL C)
     if (gid >= rows * pairs) return;
     int r = gid / pairs, i = gid % pairs, pos = r % t;

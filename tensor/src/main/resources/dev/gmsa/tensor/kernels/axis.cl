@@ -6,8 +6,8 @@
 #define OP_MAX 2
 
 // One work-item per output (o, in).
-__kernel void reduce_axis(int op, __global const uchar* x, View xv, __global uchar* out, View ov,
-                          int outer, int len, int inner) {
+KERNEL void reduce_axis(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov,
+                        int outer, int len, int inner) {
     int i = get_global_id(0);
     if (i >= outer * inner) return;
     int o = i / inner, in = i % inner;
@@ -21,8 +21,8 @@ __kernel void reduce_axis(int op, __global const uchar* x, View xv, __global uch
 }
 
 // One work-group per output row when the reduced axis is the last one (inner == 1) and long.
-__kernel void reduce_rows(int op, __global const uchar* x, View xv, __global uchar* out, View ov, int len) {
-    __local real scratch[ROW_WG];
+KERNEL void reduce_rows(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov, int len) {
+    LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
     real acc = op == OP_MAX ? -INFINITY : 0;
     for (int l = lid; l < len; l += ROW_WG) {
@@ -35,7 +35,7 @@ __kernel void reduce_rows(int op, __global const uchar* x, View xv, __global uch
 }
 
 // Index of the first maximum; a NaN counts as larger than any number (the first NaN wins).
-__kernel void argmax_axis(__global const uchar* x, View xv, __global int* out, View ov, int outer, int len, int inner) {
+KERNEL void argmax_axis(GLOBAL const uchar* x, View xv, GLOBAL int* out, View ov, int outer, int len, int inner) {
     int i = get_global_id(0);
     if (i >= outer * inner) return;
     int o = i / inner, in = i % inner;
@@ -49,8 +49,8 @@ __kernel void argmax_axis(__global const uchar* x, View xv, __global int* out, V
 }
 
 // One work-item per output (o, g, in): the mean of positions [g * groupSize, min(len, (g + 1) * groupSize)).
-__kernel void group_mean_pool(__global const uchar* x, View xv, __global uchar* out, View ov,
-                              int outer, int len, int inner, int groups, int groupSize) {
+KERNEL void group_mean_pool(GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov,
+                            int outer, int len, int inner, int groups, int groupSize) {
     int i = get_global_id(0);
     if (i >= outer * groups * inner) return;
     int in = i % inner, g = (i / inner) % groups, o = i / (inner * groups);
@@ -61,8 +61,8 @@ __kernel void group_mean_pool(__global const uchar* x, View xv, __global uchar* 
 }
 
 // out (o, j, in) = x (o, ids[j], in); x has len entries on the axis, out has count.
-__kernel void index_select(__global const uchar* x, View xv, __global const uchar* ids, View iv,
-                           __global uchar* out, View ov, int outer, int len, int count, int inner) {
+KERNEL void index_select(GLOBAL const uchar* x, View xv, GLOBAL const uchar* ids, View iv,
+                         GLOBAL uchar* out, View ov, int outer, int len, int count, int inner) {
     int i = get_global_id(0);
     if (i >= outer * count * inner) return;
     int in = i % inner, j = (i / inner) % count, o = i / (inner * count);
@@ -72,7 +72,7 @@ __kernel void index_select(__global const uchar* x, View xv, __global const ucha
 
 // links[j] = the next j' > j with the same id (or -1); links[count + j] = 1 when j is the first with its id.
 // O(count^2) comparisons, once per indexAdd, independent of the row width.
-__kernel void index_links(__global const uchar* ids, View iv, int count, __global int* links) {
+KERNEL void index_links(GLOBAL const uchar* ids, View iv, int count, GLOBAL int* links) {
     int j = get_global_id(0);
     if (j >= count) return;
     int id = load_int(ids, &iv, j);
@@ -86,9 +86,9 @@ __kernel void index_links(__global const uchar* ids, View iv, int count, __globa
 
 // out (o, ids[j], in) += src (o, j, in): the work-item of the first j with a given id follows the chain of
 // repeats in order, so the float sums are exactly the reference's and no atomics are needed.
-__kernel void index_add(__global const uchar* src, View sv, __global const uchar* ids, View iv,
-                        __global const int* links, __global uchar* out, View ov,
-                        int outer, int len, int count, int inner) {
+KERNEL void index_add(GLOBAL const uchar* src, View sv, GLOBAL const uchar* ids, View iv,
+                      GLOBAL const int* links, GLOBAL uchar* out, View ov,
+                      int outer, int len, int count, int inner) {
     int i = get_global_id(0);
     if (i >= outer * count * inner) return;
     int in = i % inner, j = (i / inner) % count, o = i / (inner * count);

@@ -1,4 +1,4 @@
-package dev.gmsa.tensor.opencl;
+package dev.gmsa.tensor.device;
 
 import dev.gmsa.tensor.Tensor;
 
@@ -7,26 +7,27 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Collects the arguments of one kernel launch, then sets them and enqueues the kernel while holding the
- * device (kernel objects are shared, and clSetKernelArg + enqueue must not interleave between threads).
- * Tensors are passed as two arguments: the buffer and its {@code View} struct (see common.cl).
+ * Collects the arguments of one kernel launch as bytes, then hands them to the runtime. Tensors are passed as
+ * two arguments: the buffer handle and its {@code View} struct by value (see common.cl). OpenCL sets each
+ * argument from (size, bytes); CUDA passes the array of pointers to the same bytes.
  */
 final class KernelLaunch {
     static final int MAX_RANK = 8;
     private static final int VIEW_BYTES = 4 * (4 + 2 * MAX_RANK);
+    static final int FLAT_GROUP = 128;
 
-    private final OpenClDevice device;
+    private final DeviceBackend backend;
     private final String program, kernel;
     private final Arena arena = Arena.ofConfined();
     private final List<MemorySegment> args = new ArrayList<>();
 
-    KernelLaunch(OpenClDevice device, String program, String kernel) {
-        this.device = device;
+    KernelLaunch(DeviceBackend backend, String program, String kernel) {
+        this.backend = backend;
         this.program = program;
         this.kernel = kernel;
     }
@@ -41,22 +42,19 @@ final class KernelLaunch {
         return this;
     }
 
-    KernelLaunch buffer(OpenClStorage storage) {
-        MemorySegment handle = arena.allocate(ADDRESS);
-        handle.set(ADDRESS, 0, storage.buffer);
-        args.add(handle);
+    /** A cl_mem or a CUdeviceptr: 8 bytes either way. */
+    KernelLaunch buffer(DeviceStorage storage) {
+        args.add(arena.allocateFrom(JAVA_LONG, storage.buffer));
         return this;
     }
 
     /** The tensor's buffer followed by its view (rank, offset, contiguous flag, dtype, shape, strides). */
     KernelLaunch tensor(Tensor t) {
-        OpenClStorage storage = OpenClBackend.storage(t, kernel);
-        if (((OpenClBackend) storage.backend()).device() != device)
-            throw new IllegalArgumentException("OpenCL " + kernel + ": tensor " + t + " lives on another OpenCL device");
-        buffer(storage);
+        buffer(backend.storage(t, kernel));
         int[] shape = t.shape(), strides = t.strides();
         if (shape.length > MAX_RANK)
-            throw new IllegalArgumentException("OpenCL " + kernel + ": tensor " + t + " has rank " + shape.length + ", at most " + MAX_RANK + " is supported");
+            throw new IllegalArgumentException(backend.name() + " " + kernel + ": tensor " + t + " has rank " + shape.length
+                    + ", at most " + MAX_RANK + " is supported");
         MemorySegment view = arena.allocate(VIEW_BYTES, 4);
         view.setAtIndex(JAVA_INT, 0, shape.length);
         view.setAtIndex(JAVA_INT, 1, t.offset());
@@ -70,21 +68,16 @@ final class KernelLaunch {
         return this;
     }
 
-    /** One work-item per element, in groups of 128 (the last group partly idle). */
+    /** One work-item per element, in groups of FLAT_GROUP (the last group partly idle). */
     void runFlat(long items) {
-        run(new long[] {roundUp(items, 128)}, new long[] {128});
+        run(new long[] {roundUp(items, FLAT_GROUP)}, new long[] {FLAT_GROUP});
     }
 
-    /** global[i] must be a multiple of local[i]; local may be null to let the driver choose. */
+    /** global[i] must be a multiple of local[i]; local may be null to let the runtime choose. */
     void run(long[] global, long[] local) {
         try (arena) {
-            for (long g : global) if (g == 0) return; // nothing to do (OpenCL rejects empty ranges)
-            OpenCl cl = device.cl;
-            synchronized (device) {
-                MemorySegment k = device.kernel(program, kernel);
-                for (int i = 0; i < args.size(); i++) cl.setKernelArg(k, i, args.get(i).byteSize(), args.get(i), kernel);
-                cl.enqueueKernel(device.queue, k, global, local, kernel);
-            }
+            for (long g : global) if (g == 0) return; // nothing to do (both APIs reject empty ranges)
+            backend.runtime().launch(program, kernel, global, local, args);
         }
     }
 

@@ -1,40 +1,39 @@
-package dev.gmsa.tensor.opencl;
+package dev.gmsa.tensor.device;
 
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Storage;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 
-/** A device buffer (cl_mem) of {@code length} elements of one dtype; released when the storage becomes unreachable. */
-public final class OpenClStorage implements Storage {
+/** A device buffer of {@code length} elements of one dtype; freed when the storage becomes unreachable. */
+public final class DeviceStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final OpenClBackend backend;
+    private final DeviceBackend backend;
     private final DType dtype;
     private final int length;
-    /** The cl_mem handle. */
-    final MemorySegment buffer;
+    /** The runtime's buffer handle. */
+    final long buffer;
 
-    OpenClStorage(OpenClBackend backend, DType dtype, int length, MemorySegment buffer) {
+    DeviceStorage(DeviceBackend backend, DType dtype, int length, long buffer) {
         this.backend = backend;
         this.dtype = dtype;
         this.length = length;
         this.buffer = buffer;
-        CLEANER.register(this, new Release(backend.device().cl, buffer));
+        CLEANER.register(this, new Release(backend.runtime(), buffer));
     }
 
     /** Captures only the handle, never the storage, so the storage can become unreachable. */
-    private record Release(OpenCl cl, MemorySegment buffer) implements Runnable {
+    private record Release(DeviceRuntime runtime, long buffer) implements Runnable {
         @Override
         public void run() {
-            cl.releaseMemObject(buffer);
+            runtime.free(buffer);
         }
     }
 
     static long byteSize(DType dtype, int length) {
-        return Math.max(1, (long) length) * dtype.byteSize(); // OpenCL has no zero-byte buffers
+        return Math.max(1, (long) length) * dtype.byteSize(); // neither API has zero-byte buffers
     }
 
     @Override

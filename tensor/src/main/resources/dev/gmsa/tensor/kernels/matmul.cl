@@ -7,11 +7,11 @@
 
 // Tiled SGEMM. Each operand is loaded in the order that makes neighbouring work-items read neighbouring
 // addresses (row-major or transposed), and BF16/F16 operands are widened as they are staged.
-__kernel __attribute__((reqd_work_group_size(RTS, RTS, 1)))
-void sgemm(__global const uchar* a, View av, __global const uchar* b, View bv, __global uchar* c, View cv,
+KERNEL WORK_GROUP_SIZE(RTS, RTS, 1)
+void sgemm(GLOBAL const uchar* a, View av, GLOBAL const uchar* b, View bv, GLOBAL uchar* c, View cv,
            int M, int N, int K) {
-    __local float aTile[TK][TS];  // aTile[p][i] = a[row0 + i, k0 + p]
-    __local float bTile[TK][TS];  // bTile[p][j] = b[k0 + p, col0 + j]
+    LOCAL float aTile[TK][TS];  // aTile[p][i] = a[row0 + i, k0 + p]
+    LOCAL float bTile[TK][TS];  // bTile[p][j] = b[k0 + p, col0 + j]
     int tx = get_local_id(0), ty = get_local_id(1), item = ty * RTS + tx;
     int col0 = get_group_id(0) * TS, row0 = get_group_id(1) * TS, batch = get_group_id(2);
     int r = av.rank;
@@ -54,10 +54,10 @@ void sgemm(__global const uchar* a, View av, __global const uchar* b, View bv, _
 
 // M == 1 with b's K axis contiguous (a weight W [N, K] used as W^T, typically BF16): one work-group per
 // output column reads that column's K weights with neighbouring items on neighbouring addresses.
-__kernel __attribute__((reqd_work_group_size(GEMV_WG, 1, 1)))
-void gemv_k_contiguous(__global const uchar* a, View av, __global const uchar* b, View bv, __global uchar* c, View cv,
+KERNEL WORK_GROUP_SIZE(GEMV_WG, 1, 1)
+void gemv_k_contiguous(GLOBAL const uchar* a, View av, GLOBAL const uchar* b, View bv, GLOBAL uchar* c, View cv,
                        int N, int K) {
-    __local float partial[GEMV_WG];
+    LOCAL float partial[GEMV_WG];
     int col = get_group_id(0), batch = get_group_id(1), lid = get_local_id(0);
     int r = av.rank;
     int aBase = batch_base(&av, batch), bBase = batch_base(&bv, batch) + col * bv.stride[r - 1];
@@ -75,8 +75,8 @@ void gemv_k_contiguous(__global const uchar* a, View av, __global const uchar* b
 }
 
 // M == 1 otherwise: one work-item per output column, walking K (coalesced when b is row-major).
-__kernel void gemv_columns(__global const uchar* a, View av, __global const uchar* b, View bv, __global uchar* c, View cv,
-                           int N, int K) {
+KERNEL void gemv_columns(GLOBAL const uchar* a, View av, GLOBAL const uchar* b, View bv, GLOBAL uchar* c, View cv,
+                         int N, int K) {
     int col = get_global_id(0), batch = get_global_id(1);
     if (col >= N) return;
     int r = av.rank;

@@ -1,4 +1,4 @@
-package dev.gmsa.tensor.opencl;
+package dev.gmsa.tensor.device;
 
 import java.util.concurrent.atomic.AtomicLong;
 

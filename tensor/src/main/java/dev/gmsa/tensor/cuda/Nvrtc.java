@@ -1,0 +1,133 @@
+package dev.gmsa.tensor.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * NVRTC, CUDA's run-time compiler (libnvrtc, part of the CUDA toolkit, not of the driver): CUDA C++ source to
+ * PTX text. Used when the jar holds no PTX built by nvcc, or when the driver is older than that PTX.
+ */
+final class Nvrtc {
+    private static final List<String> LIBRARY_NAMES = List.of("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2",
+            "libnvrtc.so", "/usr/local/cuda/lib64/libnvrtc.so", "/usr/local/cuda/targets/x86_64-linux/lib/libnvrtc.so");
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final MethodHandle createProgram, compileProgram, getProgramLogSize, getProgramLog, getPtxSize, getPtx,
+            destroyProgram, getErrorString;
+
+    private Nvrtc(SymbolLookup lib) {
+        createProgram = bind(lib, "nvrtcCreateProgram", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        compileProgram = bind(lib, "nvrtcCompileProgram", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+        getProgramLogSize = bind(lib, "nvrtcGetProgramLogSize", JAVA_INT, ADDRESS, ADDRESS);
+        getProgramLog = bind(lib, "nvrtcGetProgramLog", JAVA_INT, ADDRESS, ADDRESS);
+        getPtxSize = bind(lib, "nvrtcGetPTXSize", JAVA_INT, ADDRESS, ADDRESS);
+        getPtx = bind(lib, "nvrtcGetPTX", JAVA_INT, ADDRESS, ADDRESS);
+        destroyProgram = bind(lib, "nvrtcDestroyProgram", JAVA_INT, ADDRESS);
+        getErrorString = bind(lib, "nvrtcGetErrorString", ADDRESS, JAVA_INT);
+    }
+
+    private static volatile Object loaded; // an Nvrtc, or the CudaException that explains why not
+
+    /** The bindings, or a {@link CudaException} saying which libraries were looked for. */
+    static Nvrtc get() {
+        Object l = loaded;
+        if (l == null) {
+            synchronized (Nvrtc.class) {
+                if (loaded == null) loaded = load();
+                l = loaded;
+            }
+        }
+        if (l instanceof CudaException e) throw new CudaException(e.getMessage(), e);
+        return (Nvrtc) l;
+    }
+
+    static boolean available() {
+        try {
+            get();
+            return true;
+        } catch (CudaException e) {
+            return false;
+        }
+    }
+
+    private static Object load() {
+        for (String name : LIBRARY_NAMES) {
+            SymbolLookup lib;
+            try {
+                lib = SymbolLookup.libraryLookup(name, Arena.global());
+            } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
+                continue;
+            }
+            try {
+                return new Nvrtc(lib);
+            } catch (IllegalArgumentException missingSymbol) {
+                return new CudaException("CUDA: " + name + " is not usable: " + missingSymbol.getMessage());
+            }
+        }
+        return new CudaException("CUDA: NVRTC not found (looked for " + String.join(", ", LIBRARY_NAMES) + ")");
+    }
+
+    private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout result, MemoryLayout... args) {
+        MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalArgumentException("libnvrtc lacks " + name));
+        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args));
+    }
+
+    private static Object invoke(MethodHandle handle, Object... args) {
+        try {
+            return handle.invokeWithArguments(args);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new CudaException("NVRTC call failed: " + t, t);
+        }
+    }
+
+    private void check(String call, int status) {
+        if (status != 0) throw new CudaException("CUDA: " + call + " failed: " + errorString(status) + " (" + status + ")");
+    }
+
+    private String errorString(int status) {
+        MemorySegment text = (MemorySegment) invoke(getErrorString, status);
+        return text.reinterpret(Integer.MAX_VALUE).getString(0);
+    }
+
+    /** PTX for {@code source}; a compile error becomes a {@link CudaException} holding NVRTC's log. */
+    String compile(String source, String programName, List<String> options) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment program = arena.allocate(ADDRESS);
+            check("nvrtcCreateProgram(" + programName + ")", (int) invoke(createProgram, program, arena.allocateFrom(source),
+                    arena.allocateFrom(programName + ".cu"), 0, MemorySegment.NULL, MemorySegment.NULL));
+            MemorySegment handle = program.get(ADDRESS, 0);
+            try {
+                MemorySegment optionArray = arena.allocate(ADDRESS, Math.max(1, options.size()));
+                for (int i = 0; i < options.size(); i++) optionArray.setAtIndex(ADDRESS, i, arena.allocateFrom(options.get(i)));
+                int status = (int) invoke(compileProgram, handle, options.size(), optionArray);
+                if (status != 0)
+                    throw new CudaException("CUDA: nvrtcCompileProgram(" + programName + ".cu, " + String.join(" ", options) + ") failed: "
+                            + errorString(status) + "\ncompile log:\n" + text(handle, getProgramLogSize, getProgramLog, "nvrtcGetProgramLog", arena));
+                return text(handle, getPtxSize, getPtx, "nvrtcGetPTX", arena);
+            } finally {
+                invoke(destroyProgram, program);
+            }
+        }
+    }
+
+    /** A NUL-terminated text whose size one call reports and another fills in (the log or the PTX). */
+    private String text(MemorySegment program, MethodHandle sizeOf, MethodHandle fill, String call, Arena arena) {
+        MemorySegment size = arena.allocate(JAVA_LONG);
+        check(call + "Size", (int) invoke(sizeOf, program, size));
+        MemorySegment text = arena.allocate(size.get(JAVA_LONG, 0) + 1);
+        check(call, (int) invoke(fill, program, text));
+        return text.getString(0);
+    }
+}
