@@ -1,5 +1,7 @@
 package dev.gmsa.tensor.cuda;
 
+import dev.gmsa.tensor.device.LoadedOnce;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -61,41 +63,30 @@ final class Cuda {
         getErrorString = bind(lib, "cuGetErrorString", JAVA_INT, ADDRESS);
     }
 
-    private static volatile Object loaded; // a Cuda, or the CudaException that explains why not
+    private static final LoadedOnce<Cuda> LOADED = new LoadedOnce<>(Cuda::load, CudaException::new);
 
     /**
      * The bindings with cuInit done, loaded once; throws {@link CudaException} when libcuda.so.1 cannot be
      * opened (no NVIDIA driver) or cuInit fails. Never crashes the JVM: a missing library is a failed dlopen.
      */
     static Cuda get() {
-        Object l = loaded;
-        if (l == null) {
-            synchronized (Cuda.class) {
-                if (loaded == null) loaded = load();
-                l = loaded;
-            }
-        }
-        if (l instanceof CudaException e) throw new CudaException(e.getMessage(), e);
-        return (Cuda) l;
+        return LOADED.get();
     }
 
-    private static Object load() {
-        SymbolLookup lib;
-        try {
-            lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-        } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
-            return new CudaException("CUDA: " + LIBRARY + " not found: the NVIDIA driver is not installed (it ships libcuda; "
+    private static Cuda load() {
+        SymbolLookup lib = LoadedOnce.openLibrary(LIBRARY);
+        if (lib == null)
+            throw new CudaException("CUDA: " + LIBRARY + " not found: the NVIDIA driver is not installed (it ships libcuda; "
                     + "install it, e.g. the nvidia-driver or libnvidia-compute package, to use --device cuda)");
-        }
         Cuda cuda;
         try {
             cuda = new Cuda(lib);
         } catch (IllegalArgumentException missingSymbol) {
-            return new CudaException("CUDA: " + LIBRARY + " is not usable (driver too old?): " + missingSymbol.getMessage());
+            throw new CudaException("CUDA: " + LIBRARY + " is not usable (driver too old?): " + missingSymbol.getMessage());
         }
         int status = (int) invoke(cuda.init, 0);
         if (status != CUDA_SUCCESS)
-            return new CudaException("CUDA: cuInit failed: " + cuda.describe(status)
+            throw new CudaException("CUDA: cuInit failed: " + cuda.describe(status)
                     + (status == CUDA_ERROR_NO_DEVICE ? " (the NVIDIA driver is installed but sees no GPU)"
                     : " (check the NVIDIA driver: nvidia-smi should list the GPU)"));
         return cuda;

@@ -1,5 +1,7 @@
 package dev.gmsa.tensor.cuda;
 
+import dev.gmsa.tensor.device.LoadedOnce;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -36,19 +38,11 @@ final class Nvrtc {
         getErrorString = bind(lib, "nvrtcGetErrorString", ADDRESS, JAVA_INT);
     }
 
-    private static volatile Object loaded; // an Nvrtc, or the CudaException that explains why not
+    private static final LoadedOnce<Nvrtc> LOADED = new LoadedOnce<>(Nvrtc::load, CudaException::new);
 
     /** The bindings, or a {@link CudaException} saying which libraries were looked for. */
     static Nvrtc get() {
-        Object l = loaded;
-        if (l == null) {
-            synchronized (Nvrtc.class) {
-                if (loaded == null) loaded = load();
-                l = loaded;
-            }
-        }
-        if (l instanceof CudaException e) throw new CudaException(e.getMessage(), e);
-        return (Nvrtc) l;
+        return LOADED.get();
     }
 
     static boolean available() {
@@ -60,21 +54,17 @@ final class Nvrtc {
         }
     }
 
-    private static Object load() {
+    private static Nvrtc load() {
         for (String name : LIBRARY_NAMES) {
-            SymbolLookup lib;
-            try {
-                lib = SymbolLookup.libraryLookup(name, Arena.global());
-            } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
-                continue;
-            }
+            SymbolLookup lib = LoadedOnce.openLibrary(name);
+            if (lib == null) continue;
             try {
                 return new Nvrtc(lib);
             } catch (IllegalArgumentException missingSymbol) {
-                return new CudaException("CUDA: " + name + " is not usable: " + missingSymbol.getMessage());
+                throw new CudaException("CUDA: " + name + " is not usable: " + missingSymbol.getMessage());
             }
         }
-        return new CudaException("CUDA: NVRTC not found (looked for " + String.join(", ", LIBRARY_NAMES) + ")");
+        throw new CudaException("CUDA: NVRTC not found (looked for " + String.join(", ", LIBRARY_NAMES) + ")");
     }
 
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout result, MemoryLayout... args) {

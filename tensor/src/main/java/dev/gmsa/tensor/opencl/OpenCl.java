@@ -1,5 +1,7 @@
 package dev.gmsa.tensor.opencl;
 
+import dev.gmsa.tensor.device.LoadedOnce;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -61,36 +63,24 @@ final class OpenCl {
         finish = bind(lib, "clFinish", ADDRESS);
     }
 
-    private static volatile Object loaded; // an OpenCl, or the Throwable that explains why not
+    private static final LoadedOnce<OpenCl> LOADED = new LoadedOnce<>(OpenCl::load, OpenClException::new);
 
     /** The bindings, loaded once; throws {@link OpenClException} when no OpenCL library can be opened. */
     static OpenCl get() {
-        Object l = loaded;
-        if (l == null) {
-            synchronized (OpenCl.class) {
-                if (loaded == null) loaded = load();
-                l = loaded;
-            }
-        }
-        if (l instanceof OpenClException e) throw new OpenClException(e.getMessage(), e);
-        return (OpenCl) l;
+        return LOADED.get();
     }
 
-    private static Object load() {
+    private static OpenCl load() {
         for (String name : LIBRARY_NAMES) {
-            SymbolLookup lib;
-            try {
-                lib = SymbolLookup.libraryLookup(name, Arena.global());
-            } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
-                continue; // try the next name
-            }
+            SymbolLookup lib = LoadedOnce.openLibrary(name);
+            if (lib == null) continue; // try the next name
             try {
                 return new OpenCl(lib);
             } catch (IllegalArgumentException missingSymbol) { // an OpenCL 1.1 loader, say
-                return new OpenClException("OpenCL: " + name + " is not usable: " + missingSymbol.getMessage());
+                throw new OpenClException("OpenCL: " + name + " is not usable: " + missingSymbol.getMessage());
             }
         }
-        return new OpenClException("OpenCL: libOpenCL.so.1 not found; install ocl-icd-libopencl1 and a driver such as pocl-opencl-icd");
+        throw new OpenClException("OpenCL: libOpenCL.so.1 not found; install ocl-icd-libopencl1 and a driver such as pocl-opencl-icd");
     }
 
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout... args) {
