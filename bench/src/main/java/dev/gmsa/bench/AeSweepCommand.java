@@ -144,6 +144,7 @@ final class AeSweepCommand implements Callable<Integer> {
     /** Each variant's loss averaged over seeds and smoothed over a window of steps / 50. */
     private void writeConvergencePlot(int context, Map<String, List<float[]>> curves) throws IOException {
         LossCurve plot = new LossCurve("autoencoder loss, " + context + "-token contexts (mean over seeds, smoothed)");
+        List<CurveFile.Point> points = new ArrayList<>();
         int window = Math.max(1, steps / 50);
         for (var e : curves.entrySet()) {
             int n = e.getValue().get(0).length;
@@ -152,10 +153,16 @@ final class AeSweepCommand implements Callable<Integer> {
             for (float[] losses : e.getValue()) for (int i = 0; i < n; i++) mean[i] += losses[i] / e.getValue().size();
             for (int i = 0; i < n; i++) {
                 running += mean[i] - (i >= window ? mean[i - window] : 0);
-                if ((i + 1) % window == 0 || i == n - 1) plot.add(e.getKey(), i + 1, running / Math.min(i + 1, window));
+                if ((i + 1) % window == 0 || i == n - 1) {
+                    double smoothed = running / Math.min(i + 1, window);
+                    plot.add(e.getKey(), i + 1, smoothed);
+                    points.add(new CurveFile.Point(e.getKey(), i + 1, smoothed));
+                }
             }
         }
         plot.writePng(out.resolve("convergence-ctx" + context + ".png"));
+        // the same points as CSV, so runs made by separate processes can share one plot (./gmsa bench plot-curves)
+        CurveFile.write(out.resolve("convergence-ctx" + context + ".csv"), points);
     }
 
     private static String table(List<Score> scores) {

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,10 @@ class AeSweepCommandTest {
                 assertTrue(text.contains(method + "_ctx12_" + rate + "_shift1_seed1_info_nats="), text);
             }
         assertTrue(Files.size(out.resolve("convergence-ctx12.png")) > 0);
+        // 3 steps, smoothing window 1: every step of both methods, in the CSV that plot-curves reads
+        List<CurveFile.Point> curve = CurveFile.read(out.resolve("convergence-ctx12.csv"));
+        assertEquals(List.of("gmsa", "gmsa", "gmsa", "tcp-ae", "tcp-ae", "tcp-ae"), curve.stream().map(CurveFile.Point::run).toList());
+        assertEquals(List.of(1, 2, 3, 1, 2, 3), curve.stream().map(CurveFile.Point::step).toList());
         assertEquals(8, Files.readAllLines(out.resolve("results.md")).stream().filter(l -> l.startsWith("| gmsa") || l.startsWith("| tcp-ae")).count());
     }
 

@@ -1,0 +1,72 @@
+package dev.gmsa.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code gmsa bench plot-curves}: curves from several CSV files in one PNG, and clear errors for bad files. */
+class PlotCurvesCommandTest {
+    @TempDir Path dir;
+
+    private record Run(int exit, String out) {}
+
+    private static Run run(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out));
+        try {
+            CommandLine cli = new CommandLine(new BenchMain());
+            cli.setErr(new PrintWriter(new StringWriter()));
+            String[] all = new String[args.length + 1];
+            all[0] = "plot-curves";
+            System.arraycopy(args, 0, all, 1, args.length);
+            return new Run(cli.execute(all), out.toString());
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void drawsTheRunsOfEveryFileInOnePng() throws Exception {
+        Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv"), png = dir.resolve("plots/all.png");
+        CurveFile.write(a, List.of(new CurveFile.Point("gmsa", 10, 2.0), new CurveFile.Point("gmsa", 20, 1.0)));
+        CurveFile.write(b, List.of(new CurveFile.Point("tcp-ae", 10, 2.5), new CurveFile.Point("tcp-ae", 20, 1.5)));
+        Run r = run("--out", png.toString(), "--smooth", "2", a.toString(), b.toString());
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("runs=gmsa,tcp-ae"), r.out());
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 100 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "a PNG file");
+    }
+
+    @Test
+    void csvRoundTripsThePoints() throws Exception {
+        Path f = dir.resolve("c.csv");
+        List<CurveFile.Point> points = List.of(new CurveFile.Point("gmsa-lsa2", 5, 1.25), new CurveFile.Point("icae", 7, 0.5));
+        CurveFile.write(f, points);
+        assertEquals(points, CurveFile.read(f));
+    }
+
+    @Test
+    void aMalformedLineIsNamedByFileAndLine() throws Exception {
+        Path f = dir.resolve("bad.csv");
+        Files.writeString(f, "run,step,loss\ngmsa,10,1.5\ngmsa,twenty,1.0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CurveFile.read(f));
+        assertTrue(e.getMessage().contains("bad.csv:3"), e.getMessage());
+        Files.writeString(f, "step,loss\n");
+        e = assertThrows(IllegalArgumentException.class, () -> CurveFile.read(f));
+        assertTrue(e.getMessage().contains("bad.csv:1") && e.getMessage().contains("header"), e.getMessage());
+        assertEquals(1, run("--out", dir.resolve("x.png").toString(), f.toString()).exit());
+    }
+}
