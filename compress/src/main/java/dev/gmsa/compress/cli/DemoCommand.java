@@ -59,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
         Transformer decoder = pretrain(decoderDir);
         Map<String, Row> rows = new LinkedHashMap<>();
         List<QaExample> qaTrain = QaData.synthetic(seed + 10, 1000, 3), qaTest = QaData.synthetic(seed + 20, evalCount, 3);
-        for (String method : List.of("gmsa", "tcp-ae")) rows.put(method, compressorRow(method, decoderDir, qaTrain, qaTest));
+        for (String method : List.of("gmsa", "tcp-ae")) rows.putAll(compressorRows(method, decoderDir, qaTrain, qaTest));
+        rows.put("gmsa-no-ae", keftOnlyRow(decoderDir, qaTrain, qaTest));
         rows.put("original", originalPromptRow(decoderDir, qaTrain, qaTest));
         printTable(rows);
         System.out.printf("total_seconds=%.1f%n", (System.nanoTime() - start) / 1e9);
@@ -85,11 +86,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private record Row(Evaluation.Reconstruction reconstruction, Evaluation.Qa qa) {}
 
-    private Row compressorRow(String method, Path decoderDir, List<QaExample> qaTrain, List<QaExample> qaTest) throws Exception {
-        var spec = Methods.spec(method, layers, 1, new LoraSettings(8, 16f, 0.05f, LoraSettings.ALL_TARGETS));
-        var manifest = GmsaManifest.of(spec, decoderDir.toString(), decoderDir.toString(), List.of(rate), EmbeddedDefault.INSTRUCTION.strip(),
-                4 * contextTokens, 4 * contextTokens);
-        try (GmsaSystem system = GmsaSystem.create(manifest, seed)) {
+    /**
+     * The method trained as an autoencoder, then with KEFT; for GMSA also the QA row of the paper's "w/o KEFT"
+     * ablation (the same compressor and decoder answering before KEFT).
+     */
+    private Map<String, Row> compressorRows(String method, Path decoderDir, List<QaExample> qaTrain, List<QaExample> qaTest) throws Exception {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        try (GmsaSystem system = GmsaSystem.create(manifest(method, decoderDir), seed)) {
             var texts = TrainingTexts.generated(system.encoderTokenizer(), contextTokens);
             var task = new AutoencoderTraining.Task(8, new int[] {rate}, system.instructionIds(), system.eos());
             // a long, gentle warm-up: with 5% the loss stays on its ~1.3-nat plateau (bench/RESULTS.md, issue 5 evidence)
@@ -98,18 +101,43 @@ final class DemoCommand implements Callable<Integer> {
             AutoencoderTraining.train(system.compressor(), system.decoderModel(), texts::draw, task, aeSettings, curve);
             var reconstruction = Evaluation.reconstruction(system.compressor(), system.decoderModel(), system.decoderTokenizer(),
                     heldOutTexts(system), rate, system.instructionIds(), system.eos());
-            QaPrompt prompt = QaPrompt.defaults();
-            var examples = qaTrain.stream().map(e -> prompt.trainingExample(system.decoderTokenizer(), e)).toList();
-            var trainable = system.startKeft(KeftMode.QKV);
-            var keftSettings = new TrainingLoop.Settings(keftSteps, 1e-3f, Math.max(1, keftSteps / 20), 2f, 0f, seed, null, 0);
-            KeftTraining.train("keft-" + method, system.compressor(), system.decoderModel(), trainable, examples,
-                    new KeftTraining.Task(8, rate, manifest.window(), system.eos()), keftSettings, null);
-            var qa = Evaluation.qa(system.compressor(), system.decoderModel(), system.decoderTokenizer(), qaTest, rate, manifest.window(),
-                    prompt, system.eos(), 8);
+            Evaluation.Qa beforeKeft = method.equals("gmsa") ? answer(system, qaTest) : null;
+            keft(method, system, qaTrain);
+            rows.put(method, new Row(reconstruction, answer(system, qaTest)));
+            if (beforeKeft != null) rows.put("gmsa-no-keft", new Row(null, beforeKeft));
             system.save(out.resolve(method));
             curve.writePng(out.resolve("loss-ae-" + method + ".png"));
-            return new Row(reconstruction, qa);
+            return rows;
         }
+    }
+
+    /** The paper's "w/o AE" ablation: GMSA's compressor as initialised (no autoencoder stage), then KEFT. */
+    private Row keftOnlyRow(Path decoderDir, List<QaExample> qaTrain, List<QaExample> qaTest) throws Exception {
+        try (GmsaSystem system = GmsaSystem.create(manifest("gmsa", decoderDir), seed)) {
+            keft("gmsa-no-ae", system, qaTrain);
+            return new Row(null, answer(system, qaTest));
+        }
+    }
+
+    private GmsaManifest manifest(String method, Path decoderDir) {
+        var spec = Methods.spec(method, layers, 1, new LoraSettings(8, 16f, 0.05f, LoraSettings.ALL_TARGETS));
+        return GmsaManifest.of(spec, decoderDir.toString(), decoderDir.toString(), List.of(rate), EmbeddedDefault.INSTRUCTION.strip(),
+                4 * contextTokens, 4 * contextTokens);
+    }
+
+    /** KEFT as the paper has it: W_Q, W_K, W_V deltas of the decoder, compressor frozen. */
+    private void keft(String name, GmsaSystem system, List<QaExample> qaTrain) {
+        QaPrompt prompt = QaPrompt.defaults();
+        var examples = qaTrain.stream().map(e -> prompt.trainingExample(system.decoderTokenizer(), e)).toList();
+        var trainable = system.startKeft(KeftMode.QKV);
+        var keftSettings = new TrainingLoop.Settings(keftSteps, 1e-3f, Math.max(1, keftSteps / 20), 2f, 0f, seed, null, 0);
+        KeftTraining.train("keft-" + name, system.compressor(), system.decoderModel(), trainable, examples,
+                new KeftTraining.Task(8, rate, system.manifest().window(), system.eos()), keftSettings, null);
+    }
+
+    private Evaluation.Qa answer(GmsaSystem system, List<QaExample> qaTest) {
+        return Evaluation.qa(system.compressor(), system.decoderModel(), system.decoderTokenizer(), qaTest, rate, system.manifest().window(),
+                QaPrompt.defaults(), system.eos(), 8);
     }
 
     /** The same decoder reading the documents as text, fine-tuned with the same deltas and budget. */
@@ -135,11 +163,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private void printTable(Map<String, Row> rows) {
         System.out.println();
-        System.out.printf("%-10s %8s %10s %8s %8s %8s %12s %10s%n", "method", "BLEU", "prefix-EM", "info", "QA-EM", "QA-F1", "compress_s", "answer_s");
+        System.out.printf("%-14s %8s %10s %8s %8s %8s %12s %10s%n", "method", "BLEU", "prefix-EM", "info", "QA-EM", "QA-F1", "compress_s", "answer_s");
         for (var e : rows.entrySet()) {
             var r = e.getValue().reconstruction();
             var q = e.getValue().qa();
-            System.out.printf("%-10s %8s %10s %8s %8.3f %8.3f %12.3f %10.3f%n", e.getKey(),
+            System.out.printf("%-14s %8s %10s %8s %8.3f %8.3f %12.3f %10.3f%n", e.getKey(),
                     r == null ? "-" : String.format("%.3f", r.bleu()), r == null ? "-" : String.format("%.3f", r.prefixExactMatch()),
                     r == null ? "-" : String.format("%.2f", r.informationNats()), q.exactMatch(), q.f1(), q.compressSeconds(), q.answerSeconds());
         }
