@@ -25,6 +25,11 @@ log="${OUT:-/tmp}/gpu-run.log"
     for n in 1024 2048 4096; do
       "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.gmsa.bench.BenchMain sgemm --device cuda --size $n
     done
+    # decode on a 1B-parameter shape: the GPU against this machine's CPU cores (the issue asks for >= 10x)
+    "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.gmsa.bench.BenchMain model --device cuda --shape llama1b --what prefill,decode \
+        --prompt 64 --new-tokens 64 --runs 3 --warmup 1
+    "$JAVA" "${FLAGS[@]}" -Xmx24g -cp "$CP" dev.gmsa.bench.BenchMain model --device cpu --threads "$(nproc)" --shape llama1b \
+        --what decode --prompt 16 --new-tokens 16 --runs 2 --warmup 1
     # the vendor library in the same run: cuBLAS SGEMM through PyTorch, TF32 off (plain FP32, as ours)
     python3 - <<'PY' || echo "peer: PyTorch with CUDA not available here"
 import time, torch

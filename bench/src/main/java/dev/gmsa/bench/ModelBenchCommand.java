@@ -28,8 +28,12 @@ import java.util.concurrent.Callable;
         description = "Prefill/decode tok/s and training-step time of a random-weight LLaMA in a peer's shape.")
 final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--shape", defaultValue = "stories15M",
-            description = "stories15M (288d, 6L, 6H, ffn 768, V 32000) or smollm (576d, 30L, 9H/3KV, ffn 1536, V 32000)")
+            description = "stories15M (288d, 6L, 6H, ffn 768, V 32000), smollm (576d, 30L, 9H/3KV, ffn 1536, V 32000), "
+                    + "stories260K, or llama1b (Llama-3.2-1B: 2048d, 16L, 32H/8KV, ffn 8192, V 128256; 4.9 GB of F32)")
     String shape;
+
+    @picocli.CommandLine.Mixin
+    dev.gmsa.compress.cli.DeviceOption device = new dev.gmsa.compress.cli.DeviceOption();
 
     @Option(names = "--threads", defaultValue = "1", description = "worker threads (Parallel.setThreads)")
     int threads;
@@ -61,7 +65,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             case "stories15M" -> llama(288, 768, 6, 6, 6, 32000, 1024);
             case "smollm" -> llama(576, 1536, 30, 9, 3, 32000, 2048);
             case "stories260K" -> llama(64, 172, 5, 8, 4, 512, 512);
-            default -> throw new IllegalArgumentException("unknown shape " + shape + " (stories15M, smollm, stories260K)");
+            case "llama1b" -> llama(2048, 8192, 16, 32, 8, 128256, 4096);
+            default -> throw new IllegalArgumentException("unknown shape " + shape + " (stories15M, smollm, stories260K, llama1b)");
         };
     }
 
@@ -74,8 +79,9 @@ final class ModelBenchCommand implements Callable<Integer> {
     public Integer call() {
         Parallel.setThreads(threads);
         ModelConfig config = config(shape);
+        var backend = device.apply(); // the weights are made on the chosen device
         Transformer model = Transformer.randomInit(config, 7);
-        System.out.printf("shape=%s threads=%d runs=%d%n", shape, threads, runs);
+        System.out.printf("shape=%s device=%s threads=%d runs=%d%n", shape, backend.name(), threads, runs);
         if (what.contains("prefill")) prefill(model);
         if (what.contains("decode")) decode(model);
         if (what.contains("train")) train(model);
