@@ -13,6 +13,7 @@ import java.time.Duration;
  * stdout stays free for key=value lines.
  */
 public final class TrainingProgress implements AutoCloseable {
+    static final int LINE_WIDTH = 170;
     private final ProgressBar bar;
     private final long startNanos = System.nanoTime();
     private long tokens;
@@ -29,10 +30,11 @@ public final class TrainingProgress implements AutoCloseable {
                 .setEtaFunction(state -> state.getCurrent() <= alreadyDone ? java.util.Optional.empty()
                         : java.util.Optional.of(Duration.ofNanos((long) ((System.nanoTime() - startNanos)
                         * (double) (state.getMax() - state.getCurrent()) / (state.getCurrent() - alreadyDone)))))
-                .setMaxRenderedLength(170) // room for long task names: the loss and tok/s at the end must never be cut off
                 .continuousUpdate()
-                .setConsumer(System.console() != null && System.console().isTerminal() ? new ConsoleProgressBarConsumer(System.err)
-                        : new DelegatingProgressBarConsumer(new EveryFewSeconds(10)))
+                // room for long task names: the loss and tok/s at the end must never be cut off (a consumer we pass in
+                // ignores the builder's setMaxRenderedLength, and a pipe would otherwise get 80 columns)
+                .setConsumer(System.console() != null && System.console().isTerminal() ? new ConsoleProgressBarConsumer(System.err, LINE_WIDTH)
+                        : new DelegatingProgressBarConsumer(new EveryFewSeconds(10), LINE_WIDTH))
                 .build();
         bar.stepTo(alreadyDone);
     }
