@@ -26,6 +26,14 @@ public final class Shape {
         return strides;
     }
 
+    /** (outer, axis length, inner) element counts of a shape split around {@code axis}. */
+    public static int[] aroundAxis(int[] shape, int axis) {
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        return new int[] {outer, shape[axis], inner};
+    }
+
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }

@@ -1,5 +1,6 @@
 package dev.gmsa.tensor.cpu;
 
+import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.Tensor;
 
 /**
@@ -14,7 +15,7 @@ final class GatherKernels {
     static void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
         float[] dst = StridedLoops.outArray(out, "indexSelect");
         int base = out.offset();
-        int[] oli = StridedLoops.around(out.shape(), axis);
+        int[] oli = Shape.aroundAxis(out.shape(), axis);
         int outer = oli[0], count = oli[1], inner = oli[2], len = x.size(axis);
         int[] id = checkedIds(ids, len, "indexSelect");
         if (outer * count * inner == 0) return;
@@ -39,7 +40,7 @@ final class GatherKernels {
     static void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
         float[] dst = StridedLoops.outArray(out, "indexAdd");
         int base = out.offset();
-        int[] oli = StridedLoops.around(src.shape(), axis);
+        int[] oli = Shape.aroundAxis(src.shape(), axis);
         int outer = oli[0], count = oli[1], inner = oli[2], len = out.size(axis);
         int[] id = checkedIds(ids, len, "indexAdd");
         if (outer * count * inner == 0) return;

@@ -1,5 +1,6 @@
 package dev.gmsa.tensor.cpu;
 
+import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.Tensor;
 
 import java.util.Arrays;
@@ -14,7 +15,7 @@ final class PoolKernel {
     static void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
         float[] dst = StridedLoops.outArray(out, "groupMeanPool");
         int base = out.offset();
-        int[] oli = StridedLoops.around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2], groups = out.size(axis);
         if (outer * inner * groups == 0) return;
         if (inner == 1) poolAlongRows(Blocks.of(x, axis), groupSize, groups, dst, base);

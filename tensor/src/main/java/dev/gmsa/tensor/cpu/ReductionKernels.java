@@ -1,5 +1,6 @@
 package dev.gmsa.tensor.cpu;
 
+import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.ReduceOp;
 import dev.gmsa.tensor.Tensor;
 
@@ -17,7 +18,7 @@ final class ReductionKernels {
     static void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
         float[] dst = StridedLoops.outArray(out, "reduce");
         int base = out.offset();
-        int[] oli = StridedLoops.around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2];
         if (outer * inner == 0) return;
         if (len == 0) { // the reference's empty fold: sum 0, mean 0/0, max -infinity
@@ -63,7 +64,7 @@ final class ReductionKernels {
         if (dst == null || !out.isContiguous())
             throw new IllegalArgumentException("argmax: output must be a contiguous I32 host tensor, got " + out);
         int base = out.offset();
-        int[] oli = StridedLoops.around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2];
         if (outer * inner * len == 0) return;
         if (inner == 1) {

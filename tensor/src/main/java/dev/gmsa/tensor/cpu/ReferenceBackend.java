@@ -1,5 +1,6 @@
 package dev.gmsa.tensor.cpu;
 
+import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.BinaryOp;
 import dev.gmsa.tensor.DType;
@@ -113,17 +114,10 @@ public final class ReferenceBackend implements Backend {
         for (int i = 0; i < out.numel(); i++) set(out, i, get(mask, i) != 0 ? get(a, i) : get(b, i));
     }
 
-    /** Splits a shape around an axis into (outer, axis length, inner) counts. */
-    private static int[] around(int[] shape, int axis) {
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-        return new int[] {outer, shape[axis], inner};
-    }
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        int[] oli = around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2];
         for (int o = 0; o < outer; o++)
             for (int in = 0; in < inner; in++) {
@@ -139,7 +133,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void argmax(Tensor x, int axis, Tensor out) {
-        int[] oli = around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2];
         for (int o = 0; o < outer; o++)
             for (int in = 0; in < inner; in++) {
@@ -239,7 +233,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
-        int[] oli = around(out.shape(), axis);
+        int[] oli = Shape.aroundAxis(out.shape(), axis);
         int outer = oli[0], count = oli[1], inner = oli[2], len = x.size(axis);
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < count; j++) {
@@ -251,7 +245,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
-        int[] oli = around(src.shape(), axis);
+        int[] oli = Shape.aroundAxis(src.shape(), axis);
         int outer = oli[0], count = oli[1], inner = oli[2], len = out.size(axis);
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < count; j++) {
@@ -299,7 +293,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        int[] oli = around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2], groups = out.size(axis);
         for (int o = 0; o < outer; o++)
             for (int g = 0; g < groups; g++) {

@@ -1,5 +1,6 @@
 package dev.gmsa.tensor.cpu;
 
+import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
 
@@ -135,11 +136,4 @@ final class StridedLoops {
         for (int r = 0; r < rows.count; r++) rows.write(rows.start(r), 0, rows.length, values, r * rows.length);
     }
 
-    /** Elements (outer, len, inner) around an axis, as {@code Shape} splits it. */
-    static int[] around(int[] shape, int axis) {
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-        return new int[] {outer, shape[axis], inner};
-    }
 }

@@ -1,10 +1,9 @@
 package dev.gmsa.tensor.cuda;
 
 import dev.gmsa.tensor.device.LoadedOnce;
+import dev.gmsa.tensor.device.NativeCalls;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -32,7 +31,6 @@ final class Cuda {
 
     /** The driver library; -Dgmsa.cuda.library=/path/libcuda.so.1 picks another (a test points it at a fake driver). */
     static final String LIBRARY = System.getProperty("gmsa.cuda.library", "libcuda.so.1");
-    private static final Linker LINKER = Linker.nativeLinker();
 
     private final MethodHandle init, driverGetVersion, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute,
             primaryCtxRetain, ctxSetCurrent, ctxSynchronize, moduleLoadDataEx, moduleGetFunction, launchKernel,
@@ -74,7 +72,7 @@ final class Cuda {
     }
 
     private static Cuda load() {
-        SymbolLookup lib = LoadedOnce.openLibrary(LIBRARY);
+        SymbolLookup lib = NativeCalls.openLibrary(LIBRARY);
         if (lib == null)
             throw new CudaException("CUDA: " + LIBRARY + " not found: the NVIDIA driver is not installed (it ships libcuda; "
                     + "install it, e.g. the nvidia-driver or libnvidia-compute package, to use --device cuda)");
@@ -93,18 +91,11 @@ final class Cuda {
     }
 
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout... args) {
-        MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalArgumentException(LIBRARY + " lacks " + name));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, args));
+        return NativeCalls.bind(lib, LIBRARY, name, JAVA_INT, args); // every driver call returns a CUresult
     }
 
     private static Object invoke(MethodHandle handle, Object... args) {
-        try {
-            return handle.invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new CudaException("CUDA call failed: " + t, t);
-        }
+        return NativeCalls.invoke(handle, "CUDA", CudaException::new, args);
     }
 
     /** Throws unless {@code status} is CUDA_SUCCESS; {@code what} names the call and its subject, e.g. "cuLaunchKernel(sgemm)". */

@@ -1,10 +1,9 @@
 package dev.gmsa.tensor.cuda;
 
 import dev.gmsa.tensor.device.LoadedOnce;
+import dev.gmsa.tensor.device.NativeCalls;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -22,7 +21,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Nvrtc {
     private static final List<String> LIBRARY_NAMES = List.of("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2",
             "libnvrtc.so", "/usr/local/cuda/lib64/libnvrtc.so", "/usr/local/cuda/targets/x86_64-linux/lib/libnvrtc.so");
-    private static final Linker LINKER = Linker.nativeLinker();
 
     private final MethodHandle createProgram, compileProgram, getProgramLogSize, getProgramLog, getPtxSize, getPtx,
             destroyProgram, getErrorString;
@@ -56,7 +54,7 @@ final class Nvrtc {
 
     private static Nvrtc load() {
         for (String name : LIBRARY_NAMES) {
-            SymbolLookup lib = LoadedOnce.openLibrary(name);
+            SymbolLookup lib = NativeCalls.openLibrary(name);
             if (lib == null) continue;
             try {
                 return new Nvrtc(lib);
@@ -68,18 +66,11 @@ final class Nvrtc {
     }
 
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout result, MemoryLayout... args) {
-        MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalArgumentException("libnvrtc lacks " + name));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args));
+        return NativeCalls.bind(lib, "libnvrtc", name, result, args);
     }
 
     private static Object invoke(MethodHandle handle, Object... args) {
-        try {
-            return handle.invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new CudaException("NVRTC call failed: " + t, t);
-        }
+        return NativeCalls.invoke(handle, "NVRTC", CudaException::new, args);
     }
 
     private void check(String call, int status) {

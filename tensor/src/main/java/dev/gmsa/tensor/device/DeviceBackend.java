@@ -219,17 +219,10 @@ public abstract class DeviceBackend implements Backend {
 
     // ------------------------------------------------------------------------------------------ one axis
 
-    /** (outer, axis length, inner) element counts of a shape split around an axis. */
-    private static int[] around(int[] shape, int axis) {
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-        return new int[] {outer, shape[axis], inner};
-    }
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        int[] oli = around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int outer = oli[0], len = oli[1], inner = oli[2];
         if (inner == 1 && len >= 4 * ROW_WG) // long rows: a work-group per row instead of one work-item
             kernel("axis", "reduce_rows").arg(op.ordinal()).tensor(x).tensor(out).arg(len)
@@ -241,13 +234,13 @@ public abstract class DeviceBackend implements Backend {
 
     @Override
     public void argmax(Tensor x, int axis, Tensor out) {
-        int[] oli = around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         kernel("axis", "argmax_axis").tensor(x).tensor(out).arg(oli[0]).arg(oli[1]).arg(oli[2]).runFlat((long) oli[0] * oli[2]);
     }
 
     @Override
     public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        int[] oli = around(x.shape(), axis);
+        int[] oli = Shape.aroundAxis(x.shape(), axis);
         int groups = out.size(axis);
         kernel("axis", "group_mean_pool").tensor(x).tensor(out).arg(oli[0]).arg(oli[1]).arg(oli[2]).arg(groups).arg(groupSize)
                 .runFlat(out.numel());
@@ -255,14 +248,14 @@ public abstract class DeviceBackend implements Backend {
 
     @Override
     public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
-        int[] oli = around(out.shape(), axis);
+        int[] oli = Shape.aroundAxis(out.shape(), axis);
         kernel("axis", "index_select").tensor(x).tensor(ids).tensor(out).arg(oli[0]).arg(x.size(axis)).arg(oli[1]).arg(oli[2])
                 .runFlat(out.numel());
     }
 
     @Override
     public void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
-        int[] oli = around(src.shape(), axis);
+        int[] oli = Shape.aroundAxis(src.shape(), axis);
         int count = oli[1];
         if (count == 0 || src.numel() == 0) return;
         // links: for each j, the next position with the same id and whether j is the first (see axis.cl)

@@ -1,7 +1,5 @@
 package dev.gmsa.tensor.device;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.SymbolLookup;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -38,15 +36,6 @@ public final class LoadedOnce<T> {
             return load.get();
         } catch (RuntimeException e) {
             return e;
-        }
-    }
-
-    /** The library's symbols, or null when it cannot be opened (a failed dlopen, never a JVM crash). */
-    public static SymbolLookup openLibrary(String name) {
-        try {
-            return SymbolLookup.libraryLookup(name, Arena.global());
-        } catch (IllegalArgumentException | UnsupportedOperationException | IllegalCallerException notThere) {
-            return null;
         }
     }
 }

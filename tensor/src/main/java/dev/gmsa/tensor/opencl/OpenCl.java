@@ -1,10 +1,9 @@
 package dev.gmsa.tensor.opencl;
 
 import dev.gmsa.tensor.device.LoadedOnce;
+import dev.gmsa.tensor.device.NativeCalls;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -32,7 +31,6 @@ final class OpenCl {
     static final int CL_MEM_OBJECT_ALLOCATION_FAILURE = -4, CL_OUT_OF_RESOURCES = -5;
 
     private static final String[] LIBRARY_NAMES = {"libOpenCL.so.1", "libOpenCL.so", "OpenCL"};
-    private static final Linker LINKER = Linker.nativeLinker();
 
     private final MethodHandle getPlatformIDs, getPlatformInfo, getDeviceIDs, getDeviceInfo, createContext, createCommandQueue,
             createBuffer, releaseMemObject, enqueueWriteBuffer, enqueueReadBuffer, enqueueFillBuffer, enqueueCopyBuffer, createProgramWithSource,
@@ -72,7 +70,7 @@ final class OpenCl {
 
     private static OpenCl load() {
         for (String name : LIBRARY_NAMES) {
-            SymbolLookup lib = LoadedOnce.openLibrary(name);
+            SymbolLookup lib = NativeCalls.openLibrary(name);
             if (lib == null) continue; // try the next name
             try {
                 return new OpenCl(lib);
@@ -84,16 +82,12 @@ final class OpenCl {
     }
 
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(lib, name), FunctionDescriptor.of(JAVA_INT, args));
+        return NativeCalls.bind(lib, "OpenCL library", name, JAVA_INT, args);
     }
 
     /** For the clCreate* calls that return a handle and report status through their last (int*) argument. */
     private static MethodHandle bindHandle(SymbolLookup lib, String name, MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(lib, name), FunctionDescriptor.of(ADDRESS, args));
-    }
-
-    private static MemorySegment symbol(SymbolLookup lib, String name) {
-        return lib.find(name).orElseThrow(() -> new IllegalArgumentException("OpenCL library lacks " + name));
+        return NativeCalls.bind(lib, "OpenCL library", name, ADDRESS, args);
     }
 
     // ------------------------------------------------------------------------------------ calls
@@ -295,13 +289,7 @@ final class OpenCl {
     }
 
     private static Object invoke(MethodHandle handle, Object... args) {
-        try {
-            return handle.invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new OpenClException("OpenCL call failed: " + t, t);
-        }
+        return NativeCalls.invoke(handle, "OpenCL", OpenClException::new, args);
     }
 
     static void check(String call, int status) {
