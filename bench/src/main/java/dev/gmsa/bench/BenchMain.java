@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gmsa bench", mixinStandardHelpOptions = true,
         description = "Kernel benchmarks (median of timed runs after warm-up).",
         subcommands = {CommandLine.HelpCommand.class, SgemmCommand.class, GemvBf16Command.class, ModelBenchCommand.class,
-                LatencyCommand.class, AeSweepCommand.class, PlotCurvesCommand.class})
+                LatencyCommand.class, AeSweepCommand.class, PlotCurvesCommand.class,
+                TokenizeBenchCommand.class})
 public final class BenchMain {
     public static void main(String[] args) {
         // bad input (a missing file, an unavailable --device) is one line naming what is wrong, as in ./gmsa
