@@ -6,6 +6,7 @@ import dev.gmsa.transformer.tokenizer.BpeModel;
 import dev.gmsa.transformer.tokenizer.ByteLevelBpeTokenizer;
 import dev.gmsa.transformer.tokenizer.SentencePieceBpeTokenizer;
 import dev.gmsa.transformer.tokenizer.SplitPattern;
+import dev.gmsa.transformer.tokenizer.TemplatedTokenizer;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * Builds a {@link Tokenizer} from a Hugging Face {@code tokenizer.json}. Two families are recognised:
  * byte-level BPE (a ByteLevel pre-tokenizer, usually after a Split regex: GPT-2, LLaMA-3, Qwen) and
- * SentencePiece-style BPE ("▁" for spaces, byte fallback: LLaMA-2, TinyStories). Anything else is refused
+ * SentencePiece-style BPE ("▁" for spaces, byte fallback: LLaMA-2, TinyStories). The post-processor's
+ * TemplateProcessing (e.g. a BOS in front) becomes {@link Tokenizer#encodeWithSpecialTokens}. Anything else is refused
  * with a message naming the component.
  */
 public final class TokenizerJson {
@@ -36,8 +38,9 @@ public final class TokenizerJson {
             requireEmpty(model, "end_of_word_suffix", source);
             List<AddedToken> added = addedTokens(root.path("added_tokens"), source);
             JsonNode preTokenizer = root.path("pre_tokenizer");
-            if (hasComponent(preTokenizer, "pretokenizers", "ByteLevel")) return byteLevel(root, model, added, source);
-            return sentencePiece(root, model, added, source);
+            Tokenizer plain = hasComponent(preTokenizer, "pretokenizers", "ByteLevel")
+                    ? byteLevel(root, model, added, source) : sentencePiece(root, model, added, source);
+            return withPostProcessor(plain, root.path("post_processor"), source);
         } catch (IllegalArgumentException e) {
             throw LoadException.of(source, e.getMessage(), e);
         }
@@ -128,6 +131,81 @@ public final class TokenizerJson {
         JsonNode prepend = findComponent(normalizer, "normalizers", "Prepend");
         return prepend != null && "\u2581".equals(prepend.path("prepend").asText())
                 ? SentencePieceBpeTokenizer.PrependScheme.ALWAYS : SentencePieceBpeTokenizer.PrependScheme.NEVER;
+    }
+
+    /**
+     * Applies the post_processor: a TemplateProcessing (alone or in a Sequence) wraps the tokenizer in its "single"
+     * template; ByteLevel (offsets only) and none add nothing. Others (Bert, Roberta) are refused.
+     */
+    private static Tokenizer withPostProcessor(Tokenizer plain, JsonNode post, String source) {
+        if (post.isMissingNode() || post.isNull()) return plain;
+        List<JsonNode> steps = new ArrayList<>();
+        if ("Sequence".equals(post.path("type").asText())) post.path("processors").forEach(steps::add);
+        else steps.add(post);
+        List<Integer> prefix = new ArrayList<>(), suffix = new ArrayList<>();
+        for (JsonNode step : steps) {
+            String type = step.path("type").asText();
+            switch (type) {
+                case "ByteLevel" -> { } // only adjusts offsets
+                case "TemplateProcessing" -> {
+                    // A later template wraps what the earlier ones produced.
+                    Template t = singleTemplate(step, plain, source);
+                    prefix.addAll(0, t.prefix());
+                    suffix.addAll(t.suffix());
+                }
+                default -> throw new LoadException(source + ": unsupported post_processor " + type
+                        + " (supported: TemplateProcessing, ByteLevel, or a Sequence of them)");
+            }
+        }
+        if (prefix.isEmpty() && suffix.isEmpty()) return plain;
+        return new TemplatedTokenizer(plain, toInts(prefix), toInts(suffix));
+    }
+
+    private record Template(List<Integer> prefix, List<Integer> suffix) {}
+
+    /** The "single" template: special tokens, then exactly one Sequence A, then special tokens. */
+    private static Template singleTemplate(JsonNode processor, Tokenizer plain, String source) {
+        JsonNode single = processor.path("single");
+        if (!single.isArray()) throw new LoadException(source + ": post_processor TemplateProcessing has no \"single\" template list");
+        List<Integer> prefix = new ArrayList<>(), suffix = new ArrayList<>();
+        boolean seenA = false;
+        for (JsonNode piece : single) {
+            if (piece.has("Sequence")) {
+                String which = piece.path("Sequence").path("id").asText();
+                if (!"A".equals(which) || seenA)
+                    throw new LoadException(source + ": post_processor TemplateProcessing \"single\" template " + single
+                            + " is not supported (supported: special tokens around one Sequence A)");
+                seenA = true;
+            } else if (piece.has("SpecialToken")) {
+                (seenA ? suffix : prefix).addAll(specialTokenIds(piece.path("SpecialToken").path("id").asText(), processor, plain, source));
+            } else {
+                throw new LoadException(source + ": post_processor TemplateProcessing piece " + piece + " is neither SpecialToken nor Sequence");
+            }
+        }
+        if (!seenA) throw new LoadException(source + ": post_processor TemplateProcessing \"single\" template " + single + " has no Sequence A");
+        return new Template(prefix, suffix);
+    }
+
+    /** A template's special token: its ids in the processor's "special_tokens" table, else its vocabulary id. */
+    private static List<Integer> specialTokenIds(String name, JsonNode processor, Tokenizer plain, String source) {
+        JsonNode entry = processor.path("special_tokens").path(name);
+        List<Integer> ids = new ArrayList<>();
+        if (entry.path("ids").isArray()) {
+            for (JsonNode id : entry.path("ids")) {
+                if (!id.canConvertToInt() || !id.isIntegralNumber())
+                    throw new LoadException(source + ": post_processor special token '" + name + "' has a non-integer id " + id);
+                ids.add(id.intValue());
+            }
+            return ids;
+        }
+        int id = plain.tokenId(name);
+        if (id < 0) throw new LoadException(source + ": post_processor special token '" + name + "' is neither in special_tokens nor in the vocabulary");
+        ids.add(id);
+        return ids;
+    }
+
+    private static int[] toInts(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static boolean hasComponent(JsonNode node, String listKey, String type) {

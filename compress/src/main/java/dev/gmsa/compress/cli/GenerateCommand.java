@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Streams a continuation of a prompt from a Hugging Face model folder. */
-@Command(name = "generate", description = "Generate text from a model folder; prints prefill_tok_s= and decode_tok_s= at the end.")
+@Command(name = "generate", description = {"Generate text from a model folder; prints prefill_tok_s= and decode_tok_s= at the end.",
+        "--prompt is encoded as Hugging Face's tokenizer(text) does: with the post-processor's special tokens (e.g. BOS); --ids are used as given."})
 final class GenerateCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device = new DeviceOption();
@@ -58,7 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (threads != null) Parallel.setThreads(threads);
         device.apply();
         try (PretrainedModel pm = PretrainedModel.load(model)) {
-            int[] prompt = input.ids != null ? input.ids : pm.requireTokenizer().encode(input.textOrNull());
+            int[] prompt = input.ids != null ? input.ids : pm.requireTokenizer().encodeWithSpecialTokens(input.textOrNull());
             var sampling = greedy ? SamplingSettings.greedyDecoding() : new SamplingSettings(false, temperature, topK, topP, seed);
             var request = new Generator.Request(maxNewTokens, sampling, new HashSet<>(pm.config().eosTokenIds()), stops);
             boolean streamText = pm.tokenizer() != null;

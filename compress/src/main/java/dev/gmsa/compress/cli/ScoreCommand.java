@@ -13,7 +13,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Mean next-token cross-entropy of a sequence (labels = inputs, as Hugging Face computes it). */
-@Command(name = "score", description = "Mean next-token cross-entropy of a text under a model; prints loss= and ppl=.")
+@Command(name = "score", description = {"Mean next-token cross-entropy of a text under a model; prints tokens=, loss= and ppl=.",
+        "--text is encoded as Hugging Face's tokenizer(text) does: with the post-processor's special tokens (e.g. BOS); --ids are used as given."})
 final class ScoreCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device = new DeviceOption();
@@ -28,7 +29,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() {
         device.apply();
         try (PretrainedModel pm = PretrainedModel.load(model); var noGrad = Grad.disabled()) {
-            int[] ids = input.ids != null ? input.ids : pm.requireTokenizer().encode(input.textOrNull());
+            int[] ids = input.ids != null ? input.ids : pm.requireTokenizer().encodeWithSpecialTokens(input.textOrNull());
             if (ids.length < 2) throw new IllegalArgumentException("score needs at least 2 tokens, got " + ids.length);
             int t = ids.length;
             Var logits = pm.model().forward(Tensor.ofInts(ids, 1, t), 0, null);

@@ -16,8 +16,12 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** Encodes text with a Hugging Face tokenizer.json (no special tokens added) and decodes it back. */
-@Command(name = "tokenize", description = "Encode text with a tokenizer.json: prints ids=... and decoded=...")
+/**
+ * Encodes text with a Hugging Face tokenizer.json (no special tokens added) and decodes it back. The decoded text is
+ * escaped so that it stays on its one key=value line.
+ */
+@Command(name = "tokenize", description = {"Encode text with a tokenizer.json (no special tokens added): prints ids=... and decoded=...",
+        "decoded= is one line: backslash, newline, carriage return and tab are written as \\\\, \\n, \\r and \\t."})
 final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "a Hugging Face tokenizer.json")
     Path tokenizer;
@@ -39,12 +43,28 @@ final class TokenizeCommand implements Callable<Integer> {
             Tokenizer tok = TokenizerJson.load(tokenizer);
             int[] ids = tok.encode(text());
             System.out.println("ids=" + Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-            System.out.println("decoded=" + tok.decode(ids));
+            System.out.println("decoded=" + escapeLine(tok.decode(ids)));
             return 0;
         } catch (LoadException e) {
             System.err.println("gmsa tokenize: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The text on one line: a backslash, newline, carriage return and tab become the two characters \\ \n \r \t. */
+    static String escapeLine(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private String text() {

@@ -30,7 +30,14 @@ public final class Generator {
         }
     }
 
-    public record Request(int maxNewTokens, SamplingSettings sampling, Set<Integer> eosIds, List<String> stopStrings) {}
+    public record Request(int maxNewTokens, SamplingSettings sampling, Set<Integer> eosIds, List<String> stopStrings) {
+        public Request {
+            if (maxNewTokens < 0) throw new IllegalArgumentException("generate: max new tokens must be >= 0, got " + maxNewTokens);
+            // an empty stop string would match before the first token and end every generation at once
+            for (String stop : stopStrings)
+                if (stop.isEmpty()) throw new IllegalArgumentException("generate: a stop string is empty");
+        }
+    }
 
     private final Transformer model;
     private final Tokenizer tokenizer;

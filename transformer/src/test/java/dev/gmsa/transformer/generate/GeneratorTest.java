@@ -14,6 +14,7 @@ import static dev.gmsa.transformer.generate.TinyByteFallbackTokenizer.bytePieces
 import static dev.gmsa.transformer.generate.TinyByteFallbackTokenizer.word;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -170,5 +171,14 @@ class GeneratorTest {
 
     private static int[] concat(int[]... parts) {
         return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
+    }
+
+    @Test
+    void anEmptyStopStringAndANegativeLimitAreRefused() {
+        var sampling = SamplingSettings.greedyDecoding();
+        var empty = assertThrows(IllegalArgumentException.class, () -> new Generator.Request(4, sampling, Set.of(), List.of("x", "")));
+        assertTrue(empty.getMessage().contains("stop string is empty"), empty.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class, () -> new Generator.Request(-1, sampling, Set.of(), List.of()));
+        assertTrue(negative.getMessage().contains("max new tokens"), negative.getMessage());
     }
 }
