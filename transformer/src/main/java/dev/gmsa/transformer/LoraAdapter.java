@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
 /**
  * Low-rank adaptation of a frozen linear layer: delta(x) = dropout(x) A^T B^T * alpha / rank, with
  * A [rank, in] drawn like PEFT's default (Kaiming-uniform, bound 1/sqrt(in)) and B [out, rank] zero, so a
- * fresh adapter changes nothing.
+ * fresh adapter changes nothing. It starts in inference mode (no dropout): a training loop switches dropout on
+ * for its steps ({@link #setTraining}) and off again after, so nothing that merely runs the model is random.
  */
 public final class LoraAdapter implements LinearAdapter {
     private final Var down; // A [rank, in]
@@ -16,7 +17,7 @@ public final class LoraAdapter implements LinearAdapter {
     private final float scale;
     private final float dropout;
     private RandomGenerator rng;
-    private boolean training = true;
+    private boolean training = false;
 
     public LoraAdapter(String name, int in, int out, int rank, float alpha, float dropout, long seed, RandomGenerator rng) {
         if (rank < 1) throw new IllegalArgumentException("LoRA rank must be >= 1, got " + rank);
@@ -46,7 +47,7 @@ public final class LoraAdapter implements LinearAdapter {
         return java.util.List.of(down, up);
     }
 
-    /** Dropout is applied only while training. */
+    /** Dropout is applied only while training (off until a training loop turns it on). */
     @Override
     public void setTraining(boolean training) {
         this.training = training;

@@ -21,7 +21,7 @@ final class AskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (GmsaSystem system = GmsaSystem.load(gmsa)) {
             Generator.Result r = system.ask(system.softTokens(SoftTokenFile.read(soft), soft), question, maxNewTokens);
-            System.out.println("answer=" + r.text());
+            System.out.println("answer=" + r.text().strip()); // KEFT answers start with a space after " Answer:"
             System.out.printf("prefill_tok_s=%.1f%ndecode_tok_s=%.1f%n", r.prefillTokensPerSecond(), r.decodeTokensPerSecond());
         }
         return 0;

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /** The paper's metrics on a data set, for a trained compressor (--gmsa) or for the original prompt (--decoder). */
-@Command(name = "eval", description = "Reconstruction (bleu=, prefix_em=, loss=, loss_no_soft=) or QA (em=, f1=, accuracy=) metrics, with timings.")
+@Command(name = "eval", description = {"Reconstruction (bleu=, prefix_em=, rouge1=, rouge2=, rougeL=, loss=, perplexity=, loss_no_soft=) or QA (em=, f1=, accuracy=) metrics, with timings.",
+        "ROUGE values are F-measures averaged over texts; perplexity= is exp(mean cross-entropy per token) of the texts (+ EOS) given their soft tokens."})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--gmsa", description = "a trained GMSA folder") Path gmsa;
     @Option(names = "--decoder", description = "with no --gmsa: evaluate the original prompt on this decoder (QA only)") Path decoder;
@@ -60,10 +61,13 @@ final class EvalCommand implements Callable<Integer> {
                     texts.add(Arrays.copyOf(ids, Math.min(ids.length, contextTokens)));
                 }
             }
-            var r = Evaluation.reconstruction(s.compressor(), s.decoderModel(), t, texts, rate, s.instructionIds(), s.eos());
-            System.out.printf("method=%s%nrate=%d%ntexts=%d%nbleu=%.4f%nprefix_em=%.4f%nloss=%.4f%nloss_no_soft=%.4f%ninfo_nats=%.4f%ncompress_s=%.3f%ndecode_s=%.3f%n",
-                    s.manifest().method(), rate, r.texts(), r.bleu(), r.prefixExactMatch(), r.loss(), r.lossWithoutSoftTokens(),
-                    r.informationNats(), r.compressSeconds(), r.decodeSeconds());
+            var r = s.evaluateReconstruction(texts, rate);
+            Evaluation.RougeF rouge = Evaluation.rouge(r);
+            double perplexity = Evaluation.perplexity(s.compressor(), s.decoderModel(), s.tokenizers(), texts, rate, s.instructionIds(), s.eos());
+            System.out.printf("method=%s%nrate=%d%ntexts=%d%nbleu=%.4f%nprefix_em=%.4f%nrouge1=%.4f%nrouge2=%.4f%nrougeL=%.4f%n",
+                    s.manifest().method(), rate, r.texts(), r.bleu(), r.prefixExactMatch(), rouge.rouge1(), rouge.rouge2(), rouge.rougeL());
+            System.out.printf("loss=%.4f%nperplexity=%.4f%nloss_no_soft=%.4f%ninfo_nats=%.4f%ncompress_s=%.3f%ndecode_s=%.3f%n",
+                    r.loss(), perplexity, r.lossWithoutSoftTokens(), r.informationNats(), r.compressSeconds(), r.decodeSeconds());
         }
         return 0;
     }
@@ -73,8 +77,7 @@ final class EvalCommand implements Callable<Integer> {
         if (examples.size() > count) examples = examples.subList(0, count);
         if (gmsa != null) {
             try (GmsaSystem s = GmsaSystem.load(gmsa)) {
-                print(s.manifest().method(), Evaluation.qa(s.compressor(), s.decoderModel(), s.decoderTokenizer(), examples, rate,
-                        s.manifest().window(), QaPrompt.defaults(), s.eos(), maxAnswerTokens));
+                print(s.manifest().method(), s.evaluateQa(examples, rate, maxAnswerTokens));
             }
         } else {
             try (PretrainedModel m = PretrainedModel.load(decoder)) {

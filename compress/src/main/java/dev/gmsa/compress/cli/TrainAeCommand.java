@@ -62,7 +62,8 @@ final class TrainAeCommand implements Callable<Integer> {
         try (GmsaSystem system = GmsaSystem.create(manifest, seed)) {
             TrainingTexts texts = data == null ? TrainingTexts.generated(system.encoderTokenizer(), contextTokens)
                     : TrainingTexts.jsonl(data, system.encoderTokenizer(), contextTokens);
-            var task = new AutoencoderTraining.Task(batch, rates.stream().mapToInt(Integer::intValue).toArray(), system.instructionIds(), system.eos());
+            // texts are drawn in the encoder's tokens; the decoder restates them in its own
+            var task = system.autoencoderTask(batch, rates.stream().mapToInt(Integer::intValue).toArray());
             var settings = new TrainingLoop.Settings(steps, lr, warmup > 0 ? warmup : Math.max(1, steps / 20), clip, weightDecay, seed,
                     out.resolve("checkpoint-ae.safetensors"), checkpointEvery);
             LossCurve curve = new LossCurve("autoencoder training: " + spec.name());

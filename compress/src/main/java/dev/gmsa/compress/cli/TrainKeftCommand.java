@@ -4,7 +4,6 @@ import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.model.KeftMode;
 import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.compress.pipeline.QaData;
-import dev.gmsa.compress.pipeline.QaPrompt;
 import dev.gmsa.compress.train.KeftTraining;
 import dev.gmsa.compress.train.LossCurve;
 import dev.gmsa.compress.train.TrainingLoop;
@@ -41,9 +40,8 @@ final class TrainKeftCommand implements Callable<Integer> {
         Path target = out != null ? out : gmsa;
         List<QaExample> qa = data != null ? QaData.read(data, format) : QaData.synthetic(seed, count, documents);
         try (GmsaSystem system = GmsaSystem.load(gmsa)) {
-            QaPrompt prompt = QaPrompt.defaults();
-            List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty())
-                    .map(e -> prompt.trainingExample(system.decoderTokenizer(), e)).toList();
+            // documents in the encoder's tokens, question and answer in the decoder's, written as ask and eval write them
+            List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty()).map(system::keftExample).toList();
             var trainable = system.startKeft(mode);
             var task = new KeftTraining.Task(batch, rate, system.manifest().window(), system.eos());
             var settings = new TrainingLoop.Settings(steps, lr, Math.max(1, steps / 20), clip, 0f, seed,

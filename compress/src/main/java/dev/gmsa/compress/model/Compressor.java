@@ -34,6 +34,7 @@ public final class Compressor {
     private final List<DecoderBlock> lsaBlocks = new ArrayList<>();
     private final Transformer decoder;
     private final Linear mlpIn, mlpOut;   // MLP aligner
+    private boolean training;             // LoRA dropout on; false unless a training loop is running
 
     /**
      * @param encoderWeights the encoder checkpoint's weights (shared, never modified: they are frozen)
@@ -84,6 +85,7 @@ public final class Compressor {
                 throw new IllegalArgumentException("compress: a batch needs windows of one length, got " + batch[b].length + " and " + length);
             System.arraycopy(batch[b], 0, flat, b * length, length);
         }
+        requireEncoderIds(flat);
         Var embedded = encoder.embed(Tensor.ofInts(flat, batch.length, length));
         Var summary = switch (spec.summary()) {
             case GROUP_MERGING -> encode(embedded).groupMeanPool(1, rate);
@@ -109,6 +111,15 @@ public final class Compressor {
         for (int start = 0; start < ids.length; start += window)
             parts.add(compress(Arrays.copyOfRange(ids, start, Math.min(ids.length, start + window)), rate));
         return Var.concat(1, parts.toArray(Var[]::new));
+    }
+
+    /** Ids the encoder's embedding cannot look up mean the text was tokenized for another model. */
+    private void requireEncoderIds(int[] ids) {
+        int vocab = encoder.config().vocabSize();
+        for (int id : ids)
+            if (id < 0 || id >= vocab)
+                throw new IllegalArgumentException("compress: token id " + id + " is outside the encoder's vocabulary of " + vocab
+                        + " (tokenize the context with the encoder's tokenizer)");
     }
 
     /** The encoder's last hidden states after the final norm (hidden_states[-1] in Hugging Face terms). */
@@ -143,9 +154,17 @@ public final class Compressor {
         adapters.forEach(a -> a.reseed(rng.nextLong()));
     }
 
-    /** Switches LoRA dropout on (training) or off (inference). */
+    /**
+     * Switches LoRA dropout on (training) or off (inference). A compressor starts in inference mode, so
+     * compressing is deterministic; only autoencoder training turns dropout on, for its own steps.
+     */
     public void setTraining(boolean training) {
+        this.training = training;
         adapters.forEach(a -> a.setTraining(training));
+    }
+
+    public boolean isTraining() {
+        return training;
     }
 
     // ---------------------------------------------------------------- construction

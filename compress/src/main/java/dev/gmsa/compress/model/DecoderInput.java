@@ -32,6 +32,7 @@ public record DecoderInput(Var embeddings, Tensor targets) {
         int g = softTokens == null ? 0 : softTokens.size(1);
         int textLength = prompt.length + answerLength, length = g + textLength;
         if (length == 0) throw new IllegalArgumentException("decoder input is empty");
+        requireFits(decoder, g, textLength, "decoder input");
         int[] inputIds = new int[batch * textLength];
         int[] targets = new int[batch * length];
         java.util.Arrays.fill(targets, IGNORE);
@@ -51,6 +52,40 @@ public record DecoderInput(Var embeddings, Tensor targets) {
         Var text = textLength == 0 ? null : decoder.embed(Tensor.ofInts(inputIds, batch, textLength));
         Var embeddings = softTokens == null ? text : text == null ? softTokens : Var.concat(1, softTokens, text);
         return new DecoderInput(embeddings, Tensor.ofInts(targets));
+    }
+
+    /**
+     * What the decoder generates from: [soft tokens][prompt ids] as input embeddings [1, G + P, D], after checking
+     * they fit its positions. softTokens may be null (the prompt alone).
+     */
+    public static Var prompt(Transformer decoder, Var softTokens, int[] promptIds) {
+        int g = softTokens == null ? 0 : softTokens.size(1);
+        if (g + promptIds.length == 0) throw new IllegalArgumentException("decoder prompt is empty");
+        requireFits(decoder, g, promptIds.length, "decoder prompt");
+        if (promptIds.length == 0) return softTokens;
+        Var text = decoder.embed(Tensor.ofInts(promptIds, 1, promptIds.length));
+        return softTokens == null ? text : Var.concat(1, softTokens, text);
+    }
+
+    /**
+     * Throws unless softTokens + textTokens positions fit the decoder's max_position_embeddings: long contexts are
+     * compressed window by window only up to the decoder's context.
+     */
+    public static void requireFits(Transformer decoder, int softTokens, int textTokens, String what) {
+        int positions = decoder.config().maxPositionEmbeddings();
+        if (softTokens + textTokens <= positions) return;
+        String advice = softTokens == 0 ? "shorten the context"
+                : "compress at a higher rate or give fewer windows (a shorter context)";
+        throw new IllegalArgumentException(what + ": " + softTokens + " soft tokens + " + textTokens + " prompt/text tokens = "
+                + (softTokens + textTokens) + " positions, but the decoder has max_position_embeddings " + positions + "; " + advice);
+    }
+
+    /**
+     * How many tokens can be generated after a prompt of promptLength positions: the last generated token is never
+     * fed back, so n tokens use positions up to promptLength + n - 1.
+     */
+    public static int generationBudget(Transformer decoder, int promptLength, int maxNewTokens) {
+        return Math.min(maxNewTokens, decoder.config().maxPositionEmbeddings() - promptLength + 1);
     }
 
     /** Mean cross-entropy of the decoder over the scored positions. */

@@ -10,7 +10,6 @@ import dev.gmsa.compress.metrics.ExactMatch;
 import dev.gmsa.compress.metrics.PrefixExactMatch;
 import dev.gmsa.compress.model.Compressor;
 import dev.gmsa.compress.model.DecoderInput;
-import dev.gmsa.tensor.Tensor;
 import dev.gmsa.transformer.Transformer;
 import dev.gmsa.transformer.generate.Generator;
 import dev.gmsa.transformer.generate.SamplingSettings;
@@ -39,19 +38,30 @@ public final class Evaluation {
 
     private Evaluation() {}
 
-    /** Compress each text at {@code rate}, restate it greedily, and score against the original. */
+    /** Compress each text at {@code rate}, restate it greedily, and score against the original (one tokenizer on both sides). */
     public static Reconstruction reconstruction(Compressor compressor, Transformer decoder, Tokenizer tokenizer, List<int[]> texts,
                                                 int rate, int[] instruction, int eos) {
+        return reconstruction(compressor, decoder, TokenizerPair.shared(tokenizer), texts, rate, instruction, eos);
+    }
+
+    /**
+     * The same with encoder and decoder tokenizers that may differ: texts are the decoder tokenizer's ids (what the
+     * restatement is scored against); the compressor reads each as the encoder tokenizer's ids.
+     */
+    public static Reconstruction reconstruction(Compressor compressor, Transformer decoder, TokenizerPair tokenizers, List<int[]> texts,
+                                                int rate, int[] instruction, int eos) {
+        Tokenizer tokenizer = tokenizers.decoder();
         List<String> hypotheses = new ArrayList<>(), references = new ArrayList<>();
         double prefix = 0, loss = 0, lossBare = 0, compressNanos = 0, decodeNanos = 0;
         Generator generator = new Generator(decoder, tokenizer);
         try (var noGrad = Grad.disabled()) {
             for (int[] text : texts) {
+                int[] encoderIds = tokenizers.toEncoder(text);
                 long t0 = System.nanoTime();
-                Var soft = compressor.compress(text, rate);
+                Var soft = compressor.compress(encoderIds, rate);
                 long t1 = System.nanoTime();
-                var request = new Generator.Request(text.length + 16, SamplingSettings.greedyDecoding(), Set.of(eos), List.of());
-                Generator.Result r = generator.generate(prompt(decoder, soft, instruction), request, null);
+                Var prompt = prompt(decoder, soft, instruction);
+                Generator.Result r = generator.generate(prompt, greedy(decoder, prompt, text.length + 16, eos), null);
                 decodeNanos += System.nanoTime() - t1;
                 compressNanos += t1 - t0;
                 hypotheses.add(tokenizer.decode(r.ids()));
@@ -69,28 +79,38 @@ public final class Evaluation {
 
     /**
      * Answers each question from the compressed documents (compressor non-null) or from the documents as
-     * text (compressor null: the original-prompt baseline), and scores against the gold answers.
+     * text (compressor null: the original-prompt baseline), and scores against the gold answers (one tokenizer
+     * on both sides).
      */
     public static Qa qa(Compressor compressor, Transformer decoder, Tokenizer tokenizer, List<QaExample> examples, int rate,
                         int window, QaPrompt format, int eos, int maxAnswerTokens) {
+        return qa(compressor, decoder, TokenizerPair.shared(tokenizer), examples, rate, window, format, eos, maxAnswerTokens);
+    }
+
+    /**
+     * The same with encoder and decoder tokenizers that may differ: the documents go into the compressor as the
+     * encoder tokenizer's ids (into the decoder as its own ids without a compressor); the question, as KEFT
+     * trained it ({@link QaPrompt}), and the answer are the decoder tokenizer's.
+     */
+    public static Qa qa(Compressor compressor, Transformer decoder, TokenizerPair tokenizers, List<QaExample> examples, int rate,
+                        int window, QaPrompt format, int eos, int maxAnswerTokens) {
+        Tokenizer tokenizer = tokenizers.decoder();
         double em = 0, f1 = 0, acc = 0, compressNanos = 0, answerNanos = 0;
         Generator generator = new Generator(decoder, tokenizer);
         try (var noGrad = Grad.disabled()) {
             for (QaExample ex : examples) {
-                int[] context = format.context(tokenizer, ex);
                 int[] question = format.question(tokenizer, ex.question());
                 long t0 = System.nanoTime();
                 Var prompt;
                 if (compressor != null) {
-                    Var soft = compressor.compressWindows(context, rate, window);
+                    Var soft = compressor.compressWindows(format.context(tokenizers.encoder(), ex), rate, window);
                     compressNanos += System.nanoTime() - t0;
                     prompt = Evaluation.prompt(decoder, soft, question);
                 } else {
-                    prompt = decoder.embed(Tensor.ofInts(concat(context, question), 1, context.length + question.length));
+                    prompt = Evaluation.prompt(decoder, null, concat(format.context(tokenizer, ex), question));
                 }
                 long t1 = System.nanoTime();
-                var request = new Generator.Request(maxAnswerTokens, SamplingSettings.greedyDecoding(), Set.of(eos), List.of());
-                String answer = tokenizer.decode(generator.generate(prompt, request, null).ids()).strip();
+                String answer = tokenizer.decode(generator.generate(prompt, greedy(decoder, prompt, maxAnswerTokens, eos), null).ids()).strip();
                 answerNanos += System.nanoTime() - t1;
                 em += ExactMatch.score(answer, ex.answers());
                 f1 += AnswerF1.score(answer, ex.answers());
@@ -101,15 +121,59 @@ public final class Evaluation {
         return new Qa(n, em / n, f1 / n, acc / n, compressNanos / 1e9, answerNanos / 1e9);
     }
 
-    /** [soft tokens][prompt ids] as decoder input embeddings. */
+    /** [soft tokens][prompt ids] as decoder input embeddings, checked against the decoder's positions. */
     static Var prompt(Transformer decoder, Var soft, int[] ids) {
-        if (ids.length == 0) return soft;
-        return Var.concat(1, soft, decoder.embed(Tensor.ofInts(ids, 1, ids.length)));
+        return DecoderInput.prompt(decoder, soft, ids);
+    }
+
+    /** Greedy decoding of at most maxNewTokens, stopping at EOS or at the decoder's last position. */
+    static Generator.Request greedy(Transformer decoder, Var prompt, int maxNewTokens, int eos) {
+        return new Generator.Request(DecoderInput.generationBudget(decoder, prompt.size(1), maxNewTokens),
+                SamplingSettings.greedyDecoding(), Set.of(eos), List.of());
     }
 
     static int[] concat(int[] a, int[] b) {
         int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    // ---------------------------------------------------------------- ROUGE and perplexity of a reconstruction
+
+    /** ROUGE-1, ROUGE-2 and ROUGE-L F-measures of the restatements against the originals, each the mean over texts. */
+    public record RougeF(double rouge1, double rouge2, double rougeL) {}
+
+    /** ROUGE of a reconstruction's hypotheses against its references (rouge-score's defaults, see {@link dev.gmsa.compress.metrics.Rouge}). */
+    public static RougeF rouge(Reconstruction r) {
+        List<dev.gmsa.compress.metrics.RougeScore> one = new ArrayList<>(), two = new ArrayList<>(), lcs = new ArrayList<>();
+        for (int i = 0; i < r.hypotheses().size(); i++) {
+            String hypothesis = r.hypotheses().get(i), reference = r.references().get(i);
+            one.add(dev.gmsa.compress.metrics.Rouge.rouge1(hypothesis, reference));
+            two.add(dev.gmsa.compress.metrics.Rouge.rouge2(hypothesis, reference));
+            lcs.add(dev.gmsa.compress.metrics.Rouge.rougeL(hypothesis, reference));
+        }
+        return new RougeF(dev.gmsa.compress.metrics.RougeScore.mean(one).f1(), dev.gmsa.compress.metrics.RougeScore.mean(two).f1(),
+                dev.gmsa.compress.metrics.RougeScore.mean(lcs).f1());
+    }
+
+    /**
+     * Perplexity of the texts (decoder ids) given their soft tokens and the instruction, teacher-forced as in
+     * autoencoder training: exp of the mean cross-entropy over every scored token of every text (its tokens and
+     * the EOS after them), so a long text weighs more than a short one.
+     */
+    public static double perplexity(Compressor compressor, Transformer decoder, TokenizerPair tokenizers, List<int[]> texts,
+                                    int rate, int[] instruction, int eos) {
+        double nats = 0;
+        long tokens = 0;
+        try (var noGrad = Grad.disabled()) {
+            for (int[] text : texts) {
+                Var soft = compressor.compress(tokenizers.toEncoder(text), rate);
+                DecoderInput input = DecoderInput.of(decoder, soft, instruction, text, eos);
+                int scored = input.scoredTokens();
+                nats += (double) input.loss(decoder).item() * scored;
+                tokens += scored;
+            }
+        }
+        return dev.gmsa.compress.metrics.Perplexity.fromTotalCrossEntropy(nats, tokens);
     }
 }

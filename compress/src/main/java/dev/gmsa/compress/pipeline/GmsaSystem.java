@@ -3,10 +3,14 @@ package dev.gmsa.compress.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
+import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.format.ModelFingerprint;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.model.Compressor;
+import dev.gmsa.compress.model.DecoderInput;
 import dev.gmsa.compress.model.KeftMode;
+import dev.gmsa.compress.train.AutoencoderTraining;
+import dev.gmsa.compress.train.KeftTraining;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.loaders.safetensors.SafetensorsFile;
 import dev.gmsa.loaders.safetensors.SafetensorsWriter;
@@ -32,6 +36,10 @@ import java.util.Set;
  * train-ae, train-keft, compress, reconstruct, ask and eval commands work on. A GMSA folder holds gmsa.json
  * (the {@link GmsaManifest}), compressor.safetensors (the trained encoder-side weights) and, after KEFT,
  * keft.safetensors (the decoder deltas). Base checkpoints are referenced, never copied.
+ *
+ * <p>Encoder and decoder may use different tokenizers: contexts always enter the encoder as the encoder
+ * tokenizer's ids, and everything the decoder reads or predicts is the decoder tokenizer's ids (see
+ * {@link TokenizerPair}). The compressor runs without LoRA dropout except inside autoencoder training.
  */
 public final class GmsaSystem implements AutoCloseable {
     public static final String MANIFEST = "gmsa.json", COMPRESSOR_WEIGHTS = "compressor.safetensors", KEFT_WEIGHTS = "keft.safetensors";
@@ -43,6 +51,7 @@ public final class GmsaSystem implements AutoCloseable {
     private GmsaManifest manifest;
     private Map<String, Var> keftDeltas = Map.of();
     private String decoderHash;
+    private TokenizerPair tokenizers;
 
     private GmsaSystem(PretrainedModel decoder, PretrainedModel encoder, Compressor compressor, GmsaManifest manifest) {
         this.decoder = decoder;
@@ -154,6 +163,45 @@ public final class GmsaSystem implements AutoCloseable {
         return encoder.requireTokenizer();
     }
 
+    /** Both tokenizers, collapsed to one when they give the same ids. */
+    public TokenizerPair tokenizers() {
+        if (tokenizers == null) tokenizers = TokenizerPair.of(encoderTokenizer(), decoderTokenizer());
+        return tokenizers;
+    }
+
+    /** How questions are written for the decoder: the one format KEFT trains on and ask and eval use. */
+    public QaPrompt qaPrompt() {
+        return QaPrompt.defaults();
+    }
+
+    /** The decoder ids that follow the soft tokens when asking {@code question} (what KEFT trains on). */
+    public int[] questionIds(String question) {
+        return qaPrompt().question(decoderTokenizer(), question);
+    }
+
+    /** A KEFT example: the documents in the encoder's ids, question and answer in the decoder's. */
+    public KeftTraining.Example keftExample(QaExample example) {
+        return qaPrompt().trainingExample(encoderTokenizer(), decoderTokenizer(), example);
+    }
+
+    /**
+     * An autoencoder-training task for this system: texts are drawn as encoder ids and restated as decoder ids,
+     * after [soft tokens][instruction].
+     */
+    public AutoencoderTraining.Task autoencoderTask(int batch, int[] rates) {
+        return new AutoencoderTraining.Task(batch, rates, instructionIds(), eos(), tokenizers()::toDecoder);
+    }
+
+    /** Reconstruction metrics on texts given as decoder ids (each compressed from its encoder ids). */
+    public Evaluation.Reconstruction evaluateReconstruction(List<int[]> decoderTexts, int rate) {
+        return Evaluation.reconstruction(compressor, decoder.model(), tokenizers(), decoderTexts, rate, instructionIds(), eos());
+    }
+
+    /** QA metrics: documents compressed window by window, questions asked as KEFT trained them. */
+    public Evaluation.Qa evaluateQa(List<QaExample> examples, int rate, int maxAnswerTokens) {
+        return Evaluation.qa(compressor, decoder.model(), tokenizers(), examples, rate, manifest.window(), qaPrompt(), eos(), maxAnswerTokens);
+    }
+
     public int eos() {
         List<Integer> eos = decoder.config().eosTokenIds();
         if (!eos.isEmpty()) return eos.get(0);
@@ -175,10 +223,17 @@ public final class GmsaSystem implements AutoCloseable {
         return keftDeltas;
     }
 
-    /** Compresses a context (window by window) into a soft-token file's content. */
+    /**
+     * Compresses a context (window by window, in the encoder tokenizer's ids) into a soft-token file's content.
+     * Refuses a context whose soft tokens and the reconstruction instruction would not fit the decoder.
+     */
     public SoftTokenFile compress(String context, int rate, DType storage) {
         int[] ids = encoderTokenizer().encode(context);
         if (ids.length == 0) throw new IllegalArgumentException("compress: the context is empty");
+        if (rate < 1) throw new IllegalArgumentException("compress: rate must be >= 1, got " + rate);
+        DecoderInput.requireFits(decoder.model(), softTokenCount(ids.length, rate), instructionIds().length,
+                "compress (" + ids.length + " context tokens in " + ceilDiv(ids.length, manifest.window()) + " windows of "
+                        + manifest.window() + ", rate " + rate + ")");
         List<SoftTokenFile.WindowTokens> windows = new ArrayList<>();
         try (var noGrad = Grad.disabled()) {
             for (int start = 0; start < ids.length; start += manifest.window()) {
@@ -187,6 +242,16 @@ public final class GmsaSystem implements AutoCloseable {
             }
         }
         return new SoftTokenFile(identity(), rate, storage, ids.length, windows);
+    }
+
+    /** Soft tokens a context of {@code length} encoder tokens becomes: each window compressed on its own. */
+    private int softTokenCount(int length, int rate) {
+        int window = manifest.window(), full = length / window, rest = length % window;
+        return full * Compressor.softTokenCount(window, rate) + (rest == 0 ? 0 : Compressor.softTokenCount(rest, rate));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Soft tokens [1, G, D] of a file, after checking it was made for this system. */
@@ -200,16 +265,17 @@ public final class GmsaSystem implements AutoCloseable {
         return continueAfter(softTokens, instructionIds(), maxNewTokens);
     }
 
-    /** The decoder's answer: [soft tokens][question] -> answer. */
+    /** The decoder's answer: [soft tokens][question as KEFT trained it, see {@link QaPrompt}] -> answer. */
     public Generator.Result ask(Var softTokens, String question, int maxNewTokens) {
-        return continueAfter(softTokens, decoderTokenizer().encode(question), maxNewTokens);
+        return continueAfter(softTokens, questionIds(question), maxNewTokens);
     }
 
+    /** Greedy continuation of [soft tokens][prompt ids], up to EOS, maxNewTokens or the decoder's last position. */
     private Generator.Result continueAfter(Var softTokens, int[] promptIds, int maxNewTokens) {
         try (var noGrad = Grad.disabled()) {
-            Var prompt = promptIds.length == 0 ? softTokens
-                    : Var.concat(1, softTokens, decoder.model().embed(Tensor.ofInts(promptIds, 1, promptIds.length)));
-            var request = new Generator.Request(maxNewTokens, SamplingSettings.greedyDecoding(), Set.of(eos()), List.of());
+            Var prompt = DecoderInput.prompt(decoder.model(), softTokens, promptIds);
+            int budget = DecoderInput.generationBudget(decoder.model(), prompt.size(1), maxNewTokens);
+            var request = new Generator.Request(budget, SamplingSettings.greedyDecoding(), Set.of(eos()), List.of());
             return new Generator(decoder.model(), decoderTokenizer()).generate(prompt, request, null);
         }
     }

@@ -5,8 +5,8 @@ import dev.gmsa.compress.train.KeftTraining;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
 
 /**
- * How a question and its answer are written for the decoder, the same in training and evaluation:
- * [context or soft tokens] " Question: {question} Answer:" then " {answer}" EOS.
+ * How a question and its answer are written for the decoder, the same in KEFT, evaluation and
+ * {@link GmsaSystem#ask}: [context or soft tokens] " Question: {question} Answer:" then " {answer}" EOS.
  */
 public record QaPrompt(String questionPrefix, String answerPrefix) {
     public static QaPrompt defaults() {
@@ -26,9 +26,18 @@ public record QaPrompt(String questionPrefix, String answerPrefix) {
         return t.encode(String.join(" ", ex.docs()));
     }
 
-    /** A training example with the first gold answer as the target. */
+    /** A training example with the first gold answer as the target, everything in one tokenizer's ids. */
     public KeftTraining.Example trainingExample(Tokenizer t, QaExample ex) {
+        return trainingExample(t, t, ex);
+    }
+
+    /**
+     * A training example whose context is in contextTokenizer's ids (the encoder's, when a compressor reads it)
+     * and whose question and answer are in the decoder tokenizer's ids.
+     */
+    public KeftTraining.Example trainingExample(Tokenizer contextTokenizer, Tokenizer decoderTokenizer, QaExample ex) {
         if (ex.answers().isEmpty()) throw new IllegalArgumentException("KEFT: question without an answer: " + ex.question());
-        return new KeftTraining.Example(context(t, ex), question(t, ex.question()), answer(t, ex.answers().get(0)));
+        return new KeftTraining.Example(context(contextTokenizer, ex), question(decoderTokenizer, ex.question()),
+                answer(decoderTokenizer, ex.answers().get(0)));
     }
 }

@@ -13,10 +13,14 @@ import java.util.Map;
  * Stage 2, Knowledge Extraction Fine-Tuning: the compressor is frozen (its soft tokens are constants) and
  * the decoder learns to answer from [soft tokens][question] -> answer + EOS, updating only the given decoder
  * parameters (W_Q/K/V deltas by default, see KeftMode). With no compressor the decoder reads the original
- * context as text instead: the same loop then fine-tunes the "original prompt" baseline.
+ * context as text instead: the same loop then fine-tunes the "original prompt" baseline. The frozen compressor
+ * runs in inference mode (no LoRA dropout), as it will when the fine-tuned decoder is used.
  */
 public final class KeftTraining {
-    /** One QA example as token ids; context is the (concatenated) documents. */
+    /**
+     * One QA example as token ids; context is the (concatenated) documents, in the encoder tokenizer's ids when a
+     * compressor reads it (the decoder's when the decoder reads it as text); question and answer are decoder ids.
+     */
     public record Example(int[] context, int[] question, int[] answer) {}
 
     public record Task(int batch, int rate, int window, int eos) {}
@@ -26,6 +30,7 @@ public final class KeftTraining {
     public static TrainingLoop.Result train(String name, Compressor compressor, Transformer decoder, Map<String, Var> trainable,
                                             List<Example> examples, Task task, TrainingLoop.Settings settings, LossCurve curve) {
         if (examples.isEmpty()) throw new IllegalArgumentException("KEFT: no training examples");
+        if (compressor != null) compressor.setTraining(false);
         return TrainingLoop.run(name, trainable, settings, (step, rng) -> {
             double lossSum = 0;
             long tokens = 0;

@@ -59,7 +59,8 @@ class GmsaSystemTest {
         made.write(file);
         try (GmsaSystem back = GmsaSystem.load(tmp.resolve("g"))) {
             SoftTokenFile again = back.compress(TEXT, 4, DType.F32);
-            assertArrayEquals(made.allSoftTokens().toFloatArray(), again.allSoftTokens().toFloatArray());
+            // equal up to the last bits: the JIT may reorder the Vector API's sum reductions between the two runs
+            assertArrayEquals(made.allSoftTokens().toFloatArray(), again.allSoftTokens().toFloatArray(), 1e-5f);
             assertEquals(made.identity(), back.identity());
             Var soft = back.softTokens(SoftTokenFile.read(file), file);
             assertEquals(made.allSoftTokens().size(0), soft.size(1));
