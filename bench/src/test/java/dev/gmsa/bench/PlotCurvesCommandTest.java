@@ -2,12 +2,7 @@ package dev.gmsa.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,22 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlotCurvesCommandTest {
     @TempDir Path dir;
 
-    private record Run(int exit, String out) {}
-
-    private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out));
-        try {
-            CommandLine cli = new CommandLine(new BenchMain());
-            cli.setErr(new PrintWriter(new StringWriter()));
-            String[] all = new String[args.length + 1];
-            all[0] = "plot-curves";
-            System.arraycopy(args, 0, all, 1, args.length);
-            return new Run(cli.execute(all), out.toString());
-        } finally {
-            System.setOut(saved);
-        }
+    private static BenchRun run(String... args) {
+        return BenchRun.of("plot-curves", args);
     }
 
     @Test
@@ -43,7 +24,7 @@ class PlotCurvesCommandTest {
         Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv"), png = dir.resolve("plots/all.png");
         CurveFile.write(a, List.of(new CurveFile.Point("gmsa", 10, 2.0), new CurveFile.Point("gmsa", 20, 1.0)));
         CurveFile.write(b, List.of(new CurveFile.Point("tcp-ae", 10, 2.5), new CurveFile.Point("tcp-ae", 20, 1.5)));
-        Run r = run("--out", png.toString(), "--smooth", "2", a.toString(), b.toString());
+        BenchRun r = run("--out", png.toString(), "--smooth", "2", a.toString(), b.toString());
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("runs=gmsa,tcp-ae"), r.out());
         byte[] bytes = Files.readAllBytes(png);

@@ -3,12 +3,7 @@ package dev.gmsa.bench;
 import dev.gmsa.loaders.TokenizerJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,22 +25,8 @@ class TokenizeBenchCommandTest {
         throw new IllegalStateException("no shared/fixtures above " + Path.of("").toAbsolutePath());
     }
 
-    private record Run(int exit, String out) {}
-
-    private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out));
-        try {
-            CommandLine cli = new CommandLine(new BenchMain());
-            cli.setErr(new PrintWriter(new StringWriter()));
-            String[] all = new String[args.length + 1];
-            all[0] = "tokenize";
-            System.arraycopy(args, 0, all, 1, args.length);
-            return new Run(cli.execute(all), out.toString());
-        } finally {
-            System.setOut(saved);
-        }
+    private static BenchRun run(String... args) {
+        return BenchRun.of("tokenize", args);
     }
 
     private static long value(String out, String key) {
@@ -59,7 +40,7 @@ class TokenizeBenchCommandTest {
         // 3-byte characters: the cut must land on a character boundary, so bytes may exceed the request by at most 2
         String unit = "Hello 世界 ";
         Files.writeString(dir.resolve("t.txt"), unit, StandardCharsets.UTF_8);
-        Run r = run("--tokenizer", QWEN3.toString(), "--text-file", dir.resolve("t.txt").toString(),
+        BenchRun r = run("--tokenizer", QWEN3.toString(), "--text-file", dir.resolve("t.txt").toString(),
                 "--megabytes", "0.001", "--runs", "1", "--warmup", "0");
         assertEquals(0, r.exit(), r.out());
         long bytes = value(r.out(), "bytes");
