@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /** The paper's metrics on a data set, for a trained compressor (--gmsa) or for the original prompt (--decoder). */
-@Command(name = "eval", description = {"Reconstruction (bleu=, prefix_em=, rouge1=, rouge2=, rougeL=, loss=, perplexity=, loss_no_soft=) or QA (em=, f1=, accuracy=) metrics, with timings.",
+@Command(name = "eval", showDefaultValues = true, description = {"Reconstruction (bleu=, prefix_em=, rouge1=, rouge2=, rougeL=, loss=, perplexity=, loss_no_soft=) or QA (em=, f1=, accuracy=) metrics, with timings.",
         "ROUGE values are F-measures averaged over texts; perplexity= is exp(mean cross-entropy per token) of the texts (+ EOS) given their soft tokens."})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--gmsa", description = "a trained GMSA folder") Path gmsa;
@@ -31,8 +31,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "50", description = "examples to evaluate (generated data, or the first N)") int count;
     @Option(names = "--context-tokens", defaultValue = "64", description = "tokens per reconstruction text") int contextTokens;
     @Option(names = "--documents", defaultValue = "5", description = "documents per generated QA example") int documents;
-    @Option(names = "--rate", defaultValue = "4") int rate;
-    @Option(names = "--max-answer-tokens", defaultValue = "16") int maxAnswerTokens;
+    @Option(names = "--rate", defaultValue = "4", description = "compression rate") int rate;
+    @Option(names = "--max-answer-tokens", defaultValue = "16", description = "longest answer generated (qa)") int maxAnswerTokens;
     @Option(names = "--seed", defaultValue = "12345", description = "seed of generated held-out data") long seed;
 
     @Override

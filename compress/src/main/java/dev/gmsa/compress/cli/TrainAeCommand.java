@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Stage 1: autoencoder training of a compressor (GMSA, a baseline or an ablation) against a frozen decoder. */
-@Command(name = "train-ae", description = "Autoencoder training (stage 1); writes a GMSA folder. Prints loss_first=, loss_last=, tokens_per_s=.")
+@Command(name = "train-ae", showDefaultValues = true, description = "Autoencoder training (stage 1); writes a GMSA folder. Prints loss_first=, loss_last=, tokens_per_s=.")
 final class TrainAeCommand implements Callable<Integer> {
     @Option(names = "--decoder", required = true, description = "decoder model folder (Hugging Face layout, or one from ./gmsa pretrain)")
     Path decoder;
@@ -27,26 +27,26 @@ final class TrainAeCommand implements Callable<Integer> {
     Path encoder;
     @Option(names = "--method", defaultValue = "gmsa", description = "gmsa, tcp-ae, icae, gmsa-no-merging, gmsa-no-lsa, gmsa-random-lsa")
     String method;
-    @Option(names = "--encoder-layers", defaultValue = "8") int encoderLayers;
-    @Option(names = "--lsa-layers", defaultValue = "1") int lsaLayers;
-    @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
-    @Option(names = "--lora-alpha", defaultValue = "16") float loraAlpha;
-    @Option(names = "--lora-dropout", defaultValue = "0.05") float loraDropout;
-    @Option(names = "--lora-targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj") List<String> loraTargets;
+    @Option(names = "--encoder-layers", defaultValue = "8", description = "N_enc: decoder layers the encoder keeps (paper: 8 of 32)") int encoderLayers;
+    @Option(names = "--lsa-layers", defaultValue = "1", description = "k_LSA: blocks of the Layer Semantic Alignment module") int lsaLayers;
+    @Option(names = "--lora-rank", defaultValue = "8", description = "LoRA rank of the encoder") int loraRank;
+    @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha (scale alpha / rank)") float loraAlpha;
+    @Option(names = "--lora-dropout", defaultValue = "0.05", description = "LoRA dropout on the adapter input (training steps only)") float loraDropout;
+    @Option(names = "--lora-targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj", description = "projections that get LoRA (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj)") List<String> loraTargets;
     @Option(names = "--rates", split = ",", defaultValue = "4,8", description = "compression rates drawn per example") List<Integer> rates;
     @Option(names = "--context-tokens", defaultValue = "512", description = "tokens per training context") int contextTokens;
     @Option(names = "--window", defaultValue = "512", description = "tokens per compressed window at inference") int window;
     @Option(names = "--data", description = "JSONL with {\"text\": ...} per line (default: generated stories)") Path data;
-    @Option(names = "--instruction", defaultValue = "Restate the aforementioned Text.") String instruction;
-    @Option(names = "--steps", defaultValue = "1000") int steps;
-    @Option(names = "--batch", defaultValue = "4") int batch;
-    @Option(names = "--lr", defaultValue = "1e-4") float lr;
+    @Option(names = "--instruction", defaultValue = "Restate the aforementioned Text.", description = "the restate instruction read after the soft tokens") String instruction;
+    @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps") int steps;
+    @Option(names = "--batch", defaultValue = "4", description = "texts per step") int batch;
+    @Option(names = "--lr", defaultValue = "1e-4", description = "peak learning rate (AdamW, linear schedule; Appendix D)") float lr;
     @Option(names = "--warmup", defaultValue = "0", description = "warm-up steps (default: 5% of steps)") int warmup;
-    @Option(names = "--clip", defaultValue = "2.0") float clip;
-    @Option(names = "--weight-decay", defaultValue = "0.0") float weightDecay;
-    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
-    @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--threads") Integer threads;
+    @Option(names = "--clip", defaultValue = "2.0", description = "gradient-norm clip") float clip;
+    @Option(names = "--weight-decay", defaultValue = "0.0", description = "AdamW weight decay") float weightDecay;
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints") int checkpointEvery;
+    @Option(names = "--seed", defaultValue = "1", description = "seed of initialisation, data order and rates") long seed;
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
     @Option(names = "--out", required = true, description = "GMSA folder to write (resumes from its checkpoint if one is there)")
     Path out;
 

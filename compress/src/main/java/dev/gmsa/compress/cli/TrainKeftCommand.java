@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Stage 2: Knowledge Extraction Fine-Tuning of the decoder on (soft tokens, question) -> answer. */
-@Command(name = "train-keft", description = "KEFT (stage 2) on a GMSA folder from train-ae. Prints loss_first=, loss_last=, tokens_per_s=.")
+@Command(name = "train-keft", showDefaultValues = true, description = "KEFT (stage 2) on a GMSA folder from train-ae. Prints loss_first=, loss_last=, tokens_per_s=.")
 final class TrainKeftCommand implements Callable<Integer> {
     @Option(names = "--gmsa", required = true, description = "GMSA folder from train-ae") Path gmsa;
     @Option(names = "--out", description = "GMSA folder to write (default: --gmsa)") Path out;
@@ -25,14 +25,14 @@ final class TrainKeftCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "2000", description = "generated training examples") int count;
     @Option(names = "--documents", defaultValue = "5", description = "documents per generated example") int documents;
     @Option(names = "--mode", defaultValue = "QKV", description = "QKV (the paper: W_Q, W_K, W_V) or WHOLE_DECODER (the released code)") KeftMode mode;
-    @Option(names = "--rate", defaultValue = "4") int rate;
-    @Option(names = "--steps", defaultValue = "500") int steps;
-    @Option(names = "--batch", defaultValue = "16") int batch;
-    @Option(names = "--lr", defaultValue = "1e-5") float lr;
-    @Option(names = "--clip", defaultValue = "2.0") float clip;
-    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
-    @Option(names = "--seed", defaultValue = "2") long seed;
-    @Option(names = "--threads") Integer threads;
+    @Option(names = "--rate", defaultValue = "4", description = "compression rate of the soft tokens KEFT reads") int rate;
+    @Option(names = "--steps", defaultValue = "500", description = "optimizer steps") int steps;
+    @Option(names = "--batch", defaultValue = "16", description = "examples per step") int batch;
+    @Option(names = "--lr", defaultValue = "1e-5", description = "peak learning rate (AdamW, linear schedule; Appendix D)") float lr;
+    @Option(names = "--clip", defaultValue = "2.0", description = "gradient-norm clip") float clip;
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints") int checkpointEvery;
+    @Option(names = "--seed", defaultValue = "2", description = "seed of data order and generated QA") long seed;
+    @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
 
     @Override
     public Integer call() throws Exception {
