@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The model the demo needs no download for: a small byte-level LLaMA the engine pre-trains itself on
+ * The model the demo needs no download for: a small word-level LLaMA (one token per word of the generator, bytes for anything else) the engine pre-trains itself on
  * generated stories. Part of its pre-training text is "[text] instruction [the same text]", so the decoder
  * learns to copy text it is shown, the ability autoencoding builds on (as a pretrained LLM has it).
  */
