@@ -63,11 +63,10 @@ final class EvalCommand implements Callable<Integer> {
             }
             var r = s.evaluateReconstruction(texts, rate);
             Evaluation.RougeF rouge = Evaluation.rouge(r);
-            double perplexity = Evaluation.perplexity(s.compressor(), s.decoderModel(), s.tokenizers(), texts, rate, s.instructionIds(), s.eos());
             System.out.printf("method=%s%nrate=%d%ntexts=%d%nbleu=%.4f%nprefix_em=%.4f%nrouge1=%.4f%nrouge2=%.4f%nrougeL=%.4f%n",
                     s.manifest().method(), rate, r.texts(), r.bleu(), r.prefixExactMatch(), rouge.rouge1(), rouge.rouge2(), rouge.rougeL());
             System.out.printf("loss=%.4f%nperplexity=%.4f%nloss_no_soft=%.4f%ninfo_nats=%.4f%ncompress_s=%.3f%ndecode_s=%.3f%n",
-                    r.loss(), perplexity, r.lossWithoutSoftTokens(), r.informationNats(), r.compressSeconds(), r.decodeSeconds());
+                    r.loss(), r.perplexity(), r.lossWithoutSoftTokens(), r.informationNats(), r.compressSeconds(), r.decodeSeconds());
         }
         return 0;
     }

@@ -7,7 +7,10 @@ import dev.gmsa.compress.metrics.AnswerAccuracy;
 import dev.gmsa.compress.metrics.AnswerF1;
 import dev.gmsa.compress.metrics.Bleu;
 import dev.gmsa.compress.metrics.ExactMatch;
+import dev.gmsa.compress.metrics.Perplexity;
 import dev.gmsa.compress.metrics.PrefixExactMatch;
+import dev.gmsa.compress.metrics.Rouge;
+import dev.gmsa.compress.metrics.RougeScore;
 import dev.gmsa.compress.model.Compressor;
 import dev.gmsa.compress.model.DecoderInput;
 import dev.gmsa.transformer.Transformer;
@@ -26,8 +29,13 @@ import java.util.Set;
  */
 public final class Evaluation {
     /** @param references the texts as decoded from their ids; hypotheses the greedy restatements, in the same order */
+    /**
+     * @param perplexity exp of the cross-entropy per scored token over all texts (each text's tokens and its EOS), so a
+     *                   long text weighs more than a short one; {@code loss} is the mean of the per-text means
+     */
     public record Reconstruction(int texts, double bleu, double prefixExactMatch, double loss, double lossWithoutSoftTokens,
-                                 double compressSeconds, double decodeSeconds, List<String> references, List<String> hypotheses) {
+                                 double perplexity, double compressSeconds, double decodeSeconds, List<String> references,
+                                 List<String> hypotheses) {
         /** Nats per token the soft tokens save the decoder: what they carry about the text. */
         public double informationNats() {
             return lossWithoutSoftTokens - loss;
@@ -52,7 +60,8 @@ public final class Evaluation {
                                                 int rate, int[] instruction, int eos) {
         Tokenizer tokenizer = tokenizers.decoder();
         List<String> hypotheses = new ArrayList<>(), references = new ArrayList<>();
-        double prefix = 0, loss = 0, lossBare = 0, compressNanos = 0, decodeNanos = 0;
+        double prefix = 0, loss = 0, lossBare = 0, totalNats = 0, compressNanos = 0, decodeNanos = 0;
+        long scoredTokens = 0;
         Generator generator = new Generator(decoder, tokenizer);
         try (var noGrad = Grad.disabled()) {
             for (int[] text : texts) {
@@ -67,13 +76,18 @@ public final class Evaluation {
                 hypotheses.add(tokenizer.decode(r.ids()));
                 references.add(tokenizer.decode(text));
                 prefix += PrefixExactMatch.score(r.ids(), text);
-                loss += DecoderInput.of(decoder, soft, instruction, text, eos).loss(decoder).item();
+                DecoderInput input = DecoderInput.of(decoder, soft, instruction, text, eos);
+                double textLoss = input.loss(decoder).item();
+                loss += textLoss;
+                totalNats += textLoss * input.scoredTokens();
+                scoredTokens += input.scoredTokens();
                 lossBare += DecoderInput.of(decoder, null, instruction, text, eos).loss(decoder).item();
             }
         }
         int n = texts.size();
         double bleu = Bleu.corpusDefaults().corpusScoreSingleReference(hypotheses, references).score();
-        return new Reconstruction(n, bleu, prefix / n, loss / n, lossBare / n, compressNanos / 1e9, decodeNanos / 1e9,
+        return new Reconstruction(n, bleu, prefix / n, loss / n, lossBare / n, Perplexity.fromTotalCrossEntropy(totalNats, scoredTokens),
+                compressNanos / 1e9, decodeNanos / 1e9,
                 List.copyOf(references), List.copyOf(hypotheses));
     }
 
@@ -138,42 +152,18 @@ public final class Evaluation {
         return out;
     }
 
-    // ---------------------------------------------------------------- ROUGE and perplexity of a reconstruction
-
     /** ROUGE-1, ROUGE-2 and ROUGE-L F-measures of the restatements against the originals, each the mean over texts. */
     public record RougeF(double rouge1, double rouge2, double rougeL) {}
 
-    /** ROUGE of a reconstruction's hypotheses against its references (rouge-score's defaults, see {@link dev.gmsa.compress.metrics.Rouge}). */
+    /** ROUGE of a reconstruction's hypotheses against its references (rouge-score's defaults, see {@link Rouge}). */
     public static RougeF rouge(Reconstruction r) {
-        List<dev.gmsa.compress.metrics.RougeScore> one = new ArrayList<>(), two = new ArrayList<>(), lcs = new ArrayList<>();
+        List<RougeScore> one = new ArrayList<>(), two = new ArrayList<>(), lcs = new ArrayList<>();
         for (int i = 0; i < r.hypotheses().size(); i++) {
             String hypothesis = r.hypotheses().get(i), reference = r.references().get(i);
-            one.add(dev.gmsa.compress.metrics.Rouge.rouge1(hypothesis, reference));
-            two.add(dev.gmsa.compress.metrics.Rouge.rouge2(hypothesis, reference));
-            lcs.add(dev.gmsa.compress.metrics.Rouge.rougeL(hypothesis, reference));
+            one.add(Rouge.rouge1(hypothesis, reference));
+            two.add(Rouge.rouge2(hypothesis, reference));
+            lcs.add(Rouge.rougeL(hypothesis, reference));
         }
-        return new RougeF(dev.gmsa.compress.metrics.RougeScore.mean(one).f1(), dev.gmsa.compress.metrics.RougeScore.mean(two).f1(),
-                dev.gmsa.compress.metrics.RougeScore.mean(lcs).f1());
-    }
-
-    /**
-     * Perplexity of the texts (decoder ids) given their soft tokens and the instruction, teacher-forced as in
-     * autoencoder training: exp of the mean cross-entropy over every scored token of every text (its tokens and
-     * the EOS after them), so a long text weighs more than a short one.
-     */
-    public static double perplexity(Compressor compressor, Transformer decoder, TokenizerPair tokenizers, List<int[]> texts,
-                                    int rate, int[] instruction, int eos) {
-        double nats = 0;
-        long tokens = 0;
-        try (var noGrad = Grad.disabled()) {
-            for (int[] text : texts) {
-                Var soft = compressor.compress(tokenizers.toEncoder(text), rate);
-                DecoderInput input = DecoderInput.of(decoder, soft, instruction, text, eos);
-                int scored = input.scoredTokens();
-                nats += (double) input.loss(decoder).item() * scored;
-                tokens += scored;
-            }
-        }
-        return dev.gmsa.compress.metrics.Perplexity.fromTotalCrossEntropy(nats, tokens);
+        return new RougeF(RougeScore.mean(one).f1(), RougeScore.mean(two).f1(), RougeScore.mean(lcs).f1());
     }
 }

@@ -30,7 +30,7 @@ class EvalMetricsTest {
     @Test
     void rougeIsTheMeanFMeasureOverTexts() {
         String reference = "testing one two";
-        var r = new Evaluation.Reconstruction(3, 0, 0, 0, 0, 0, 0, List.of(reference, reference, reference),
+        var r = new Evaluation.Reconstruction(3, 0, 0, 0, 0, 1, 0, 0, List.of(reference, reference, reference),
                 List.of("testing one", "testing two", "two testing"));
         Evaluation.RougeF rouge = Evaluation.rouge(r);
         assertEquals(0.8, rouge.rouge1(), 1e-9, "ROUGE-1");
@@ -84,7 +84,7 @@ class EvalMetricsTest {
             }
         }
         double expected = Math.exp(totalNats / tokens);
-        double perplexity = Evaluation.perplexity(compressor, decoder, TokenizerPair.shared(tokenizer), texts, rate, instruction, eos);
+        double perplexity = Evaluation.reconstruction(compressor, decoder, TokenizerPair.shared(tokenizer), texts, rate, instruction, eos).perplexity();
         assertEquals(expected, perplexity, 1e-4 * expected, "exp(mean cross-entropy per token)");
         assertTrue(Math.abs(Math.log(perplexity) - meanOfMeans) > 1e-3,
                 "token-weighted (" + Math.log(perplexity) + ") differs from the mean of per-text means (" + meanOfMeans + ")");
