@@ -14,11 +14,26 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** Pre-trains the embedded default decoder (byte-level LLaMA on generated stories and copy tasks) into a model folder. */
-@Command(name = "pretrain", description = "Pre-train the embedded byte-level decoder into a model folder usable as --decoder.")
+/**
+ * Pre-trains a decoder into a model folder usable as --decoder: with --corpus, a LLaMA with a byte-level BPE
+ * tokenizer trained here on real English text plus copy and multi-document QA segments (the shipped default);
+ * without it, the small word-level decoder of generated stories that tests use.
+ */
+@Command(name = "pretrain", description = "Pre-train a decoder into a model folder usable as --decoder.")
 final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "model folder to write")
     Path out;
+    @Option(names = "--corpus", description = "folder of real-text *.jsonl documents: train a BPE decoder on it (1 in 10 documents held out)")
+    Path corpus;
+    @Option(names = "--tokenizer", description = "an existing tokenizer.json to use instead of training one (with --corpus)")
+    Path tokenizerFile;
+    @Option(names = "--vocab", defaultValue = "8192", description = "BPE vocabulary size (with --corpus; default: ${DEFAULT-VALUE})") int vocab;
+    @Option(names = "--heads", description = "attention heads (default: hidden / 48 with --corpus, hidden / 32 without)") Integer heads;
+    @Option(names = "--ffn", description = "feed-forward width (default: 8/3 hidden, rounded to 16)") Integer ffn;
+    @Option(names = "--max-positions", defaultValue = "2048", description = "context length of the decoder (with --corpus)") int maxPositions;
+    @Option(names = "--warmup", description = "warm-up steps (default: steps / 20)") Integer warmup;
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints (with --corpus)") int checkpointEvery;
+    @Option(names = "--shares", defaultValue = "0.5,0.3,0.2", split = ",", description = "text, copy, qa segment shares (with --corpus)") double[] shares;
     @Option(names = "--hidden", defaultValue = "128") int hidden;
     @Option(names = "--layers", defaultValue = "2") int layers;
     @Option(names = "--steps", defaultValue = "3000") int steps;
@@ -32,6 +47,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        if (corpus != null) return new RealTextDecoderPretraining(this).run();
         Transformer model = Transformer.randomInit(EmbeddedDefault.config(hidden, layers), seed);
         LossCurve curve = new LossCurve("embedded decoder pre-training");
         var settings = new TrainingLoop.Settings(steps, lr, Math.max(1, steps / 20), 1f, 0.01f, seed,

@@ -90,10 +90,30 @@ public final class SyntheticMultiDocQa {
 
     private SyntheticMultiDocQa() {}
 
+    /** Where a document's sentences besides its fact come from. */
+    @FunctionalInterface
+    public interface Filler {
+        List<String> sentences(RandomGenerator rng);
+    }
+
+    /** Generated filler: {@code n} sentences of {@link SyntheticStories}. */
+    public static Filler syntheticFiller(int n) {
+        return rng -> {
+            List<String> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) out.add(SyntheticStories.sentence(rng));
+            return out;
+        };
+    }
+
     public static List<Example> generate(long seed, int count, Settings settings) {
+        return generate(seed, count, settings, syntheticFiller(settings.fillerSentences()));
+    }
+
+    /** Examples whose documents are {@code filler}'s sentences (e.g. real-text passages) with one fact each. */
+    public static List<Example> generate(long seed, int count, Settings settings, Filler filler) {
         SplittableRandom root = new SplittableRandom(seed);
         List<Example> examples = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) examples.add(example(root.split(), settings));
+        for (int i = 0; i < count; i++) examples.add(example(root.split(), settings, filler));
         return examples;
     }
 
@@ -102,7 +122,7 @@ public final class SyntheticMultiDocQa {
         return generate(seed, count, settings).stream().map(Example::qa).toList();
     }
 
-    private static Example example(SplittableRandom rng, Settings settings) {
+    private static Example example(SplittableRandom rng, Settings settings, Filler filler) {
         QuestionKind kind = QuestionKind.values()[rng.nextInt(QuestionKind.values().length)];
         Slots gold = Slots.draw(rng);
         String answer = answer(kind, gold);
@@ -110,8 +130,8 @@ public final class SyntheticMultiDocQa {
         List<String> documents = new ArrayList<>(settings.documents());
         for (int d = 0; d < settings.documents(); d++) {
             documents.add(d == goldIndex
-                    ? document(fact(kind, gold), settings.fillerSentences(), rng)
-                    : distractor(kind, gold, answer, settings.fillerSentences(), rng));
+                    ? document(fact(kind, gold), filler, rng)
+                    : distractor(kind, gold, answer, filler, rng));
         }
         return new Example(new QaExample(documents, question(kind, gold), List.of(answer)), goldIndex, kind);
     }
@@ -144,23 +164,22 @@ public final class SyntheticMultiDocQa {
     }
 
     /** A document with a fact of the same template about another subject, free of the gold answer. */
-    private static String distractor(QuestionKind kind, Slots gold, String goldAnswer, int fillerSentences, RandomGenerator rng) {
+    private static String distractor(QuestionKind kind, Slots gold, String goldAnswer, Filler filler, RandomGenerator rng) {
         String normalizedAnswer = SquadNormalizer.normalize(goldAnswer);
         for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
             Slots other = Slots.draw(rng);
             // a different subject (so the question does not apply) and a different answer
             if (question(kind, other).equals(question(kind, gold)) || answer(kind, other).equals(goldAnswer)) continue;
-            String document = document(fact(kind, other), fillerSentences, rng);
+            String document = document(fact(kind, other), filler, rng);
             if (!SquadNormalizer.normalize(document).contains(normalizedAnswer)) return document;
         }
         throw new IllegalStateException("no distractor free of the answer \"" + goldAnswer + "\" in " + MAX_TRIES + " tries");
     }
 
     /** Filler sentences with the fact at a random position among them. */
-    private static String document(String fact, int fillerSentences, RandomGenerator rng) {
-        List<String> sentences = new ArrayList<>(fillerSentences + 1);
-        for (int i = 0; i < fillerSentences; i++) sentences.add(SyntheticStories.sentence(rng));
-        sentences.add(rng.nextInt(fillerSentences + 1), fact);
+    private static String document(String fact, Filler filler, RandomGenerator rng) {
+        List<String> sentences = new ArrayList<>(filler.sentences(rng));
+        sentences.add(rng.nextInt(sentences.size() + 1), fact);
         return String.join(" ", sentences);
     }
 

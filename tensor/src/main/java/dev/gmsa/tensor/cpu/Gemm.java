@@ -29,7 +29,7 @@ final class Gemm {
      */
     static final int KC_MAX = Math.max(1, Integer.getInteger("gemm.kc", 2048));
     /** Rows of A per task: a 48 x KC packed block (at most 384 KB) stays in L2 while B micro-panels stream past it. */
-    static final int MC = Math.max(1, Integer.getInteger("gemm.mc", 4)) * MR;
+    static final int MC = Math.max(1, Integer.getInteger("gemm.mc", 48 / MR)) * MR;
     /** Columns of B per packed block (at most KC_MAX x NC floats = 16 MB, shared by the threads through L3). */
     static final int NC = Math.max(1, Integer.getInteger("gemm.nc", 64)) * NR;
     /** Products with fewer multiply-adds run on the calling thread: a fork/join costs about as much. */

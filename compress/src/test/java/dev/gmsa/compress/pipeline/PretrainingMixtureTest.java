@@ -1,0 +1,78 @@
+package dev.gmsa.compress.pipeline;
+
+import dev.gmsa.transformer.tokenizer.ByteTokenizer;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The default decoder's pre-training segments, read back as text. */
+class PretrainingMixtureTest {
+    private static final ByteTokenizer BYTES = new ByteTokenizer(List.of("<s>", "</s>"));
+    private static final int EOS = BYTES.tokenId("</s>");
+    private static final List<String> DOCS = List.of(
+            "The house stood on a hill. It was old and grey. Nobody had lived there for years. The garden was wild and deep.",
+            "Ships sailed past the harbour. The sea was calm that morning. Gulls cried above the masts. A bell rang twice.");
+
+    private static PretrainingMixture mixture(double text, double copy, double qa) {
+        return new PretrainingMixture(BYTES, DOCS, "Restate the aforementioned Text.", EOS, new PretrainingMixture.Shares(text, copy, qa), 60, 3);
+    }
+
+    @Test
+    void sequencesHaveExactlyTheAskedLength() {
+        PretrainingMixture m = mixture(1, 1, 1);
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int len : new int[] {1, 17, 300, 1000}) assertEquals(len, m.sequence(rng, len).length);
+    }
+
+    @Test
+    void aCopySegmentRestatesItsTextAfterTheInstruction() {
+        PretrainingMixture m = mixture(0, 1, 0);
+        SplittableRandom rng = new SplittableRandom(2);
+        for (int i = 0; i < 20; i++) {
+            int[] seg = m.copyTask(rng, 200);
+            assertEquals(EOS, seg[seg.length - 1]);
+            String s = BYTES.decode(Arrays.copyOf(seg, seg.length - 1));
+            int at = s.indexOf(" Restate the aforementioned Text. ");
+            assertTrue(at >= 0, s);
+            assertEquals(s.substring(0, at), s.substring(at + " Restate the aforementioned Text. ".length()), s);
+            assertTrue(seg.length <= 200, seg.length + " tokens for a room of 200");
+        }
+    }
+
+    @Test
+    void aQaSegmentEndsWithTheAnswerOfItsQuestion() {
+        PretrainingMixture m = mixture(0, 0, 1);
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < 20; i++) {
+            int[] seg = m.qaExample(rng);
+            assertEquals(EOS, seg[seg.length - 1]);
+            String s = BYTES.decode(Arrays.copyOf(seg, seg.length - 1));
+            int q = s.indexOf(" Question: "), a = s.indexOf(" Answer: ");
+            assertTrue(q > 0 && a > q, s);
+            String answer = s.substring(a + " Answer: ".length());
+            assertTrue(s.substring(0, q).contains(answer), "the answer is in the documents: " + s);
+        }
+    }
+
+    @Test
+    void textSegmentsComeFromTheDocumentStream() {
+        PretrainingMixture m = mixture(1, 0, 0);
+        int[] seq = m.sequence(new SplittableRandom(4), 40);
+        String s = BYTES.decode(seq).replace("</s>", "\n");
+        assertTrue((String.join("\n", DOCS) + "\n").contains(s), s);
+        assertArrayEquals(PretrainingMixture.tokenStream(BYTES, DOCS, EOS), PretrainingMixture.tokenStream(BYTES, DOCS, EOS));
+    }
+
+    @Test
+    void sharesMustBeUsable() {
+        assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.Shares(0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.Shares(-1, 1, 1));
+    }
+}
