@@ -1,5 +1,7 @@
 package dev.gmsa.compress.pipeline;
 
+import dev.gmsa.compress.data.RealTextCorpus;
+
 import dev.gmsa.compress.data.PwcJsonlReader;
 import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.data.QaJsonlReader;
@@ -23,6 +25,16 @@ public final class QaData {
             case "squad" -> SquadReader.read(file);
             default -> throw new IllegalArgumentException("unknown QA format " + format + " (known: " + String.join(", ", FORMATS) + ")");
         };
+    }
+
+    /**
+     * Multi-document QA over real text: each document is a passage of {@code passages} (about 60 tokens with its fact),
+     * one gold document at a random position among real-text distractors (see {@link SyntheticMultiDocQa}).
+     */
+    public static List<QaExample> realText(List<String> passages, long seed, int count, int documents) {
+        return SyntheticMultiDocQa.generate(seed, count, SyntheticMultiDocQa.Settings.defaults().withDocuments(documents),
+                        RealTextCorpus.passageFiller(passages, PretrainingMixture.QA_PASSAGE_CHARS))
+                .stream().map(SyntheticMultiDocQa.Example::qa).toList();
     }
 
     /** Synthetic multi-document QA: one gold document among {@code documents}. */

@@ -313,7 +313,7 @@ class PipelineCommandsTest {
             List<String> args = new ArrayList<>(List.of("eval", "--task", "qa", "--count", "2", "--documents", "2", "--max-answer-tokens", "4"));
             args.addAll(who);
             CliRun qa = done(gmsa(args));
-            assertEquals(who.get(0).equals("--gmsa") ? "gmsa" : "original-prompt", qa.value("method"));
+            assertEquals(who.get(0).equals("--gmsa") ? "gmsa" : "original", qa.value("method"));
             assertEquals("2", qa.value("questions"));
             double em = number(qa, "em"), f1 = number(qa, "f1"), accuracy = number(qa, "accuracy");
             assertTrue(em >= 0 && em <= f1 && f1 <= 1 && accuracy >= 0 && accuracy <= 1, qa.out());
