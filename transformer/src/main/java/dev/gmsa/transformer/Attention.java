@@ -1,5 +1,6 @@
 package dev.gmsa.transformer;
 
+import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.RopeLayout;
 import dev.gmsa.tensor.Tensor;
@@ -12,6 +13,7 @@ public final class Attention {
     private final ModelConfig config;
     final Linear query, key, value, output;
     final Var queryNorm, keyNorm; // null unless config.qkNorm()
+    private AttentionProbe probe;   // null unless a diagnostic is watching
 
     Attention(ModelConfig config, Linear query, Linear key, Linear value, Linear output, Var queryNorm, Var keyNorm) {
         this.config = config;
@@ -42,10 +44,24 @@ public final class Attention {
         } else if (start != 0) {
             throw new IllegalArgumentException("attention without a KV cache must start at position 0, got " + start);
         }
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        if (probe != null) observe(q, k, scale, start, layer);
         // fused kernel: causal mask from position start, GQA by index, no [T, S] score matrix
-        Var mixed = q.attention(k, v, (float) (1.0 / Math.sqrt(hd)), start);          // [B, H, T, hd], time-major memory
+        Var mixed = q.attention(k, v, scale, start);                                   // [B, H, T, hd], time-major memory
         Var merged = mixed.permute(0, 2, 1, 3).reshape(batch, t, config.numHeads() * hd); // a view, no copy
         return output.forward(merged);
+    }
+
+    /** Watches this layer's attention probabilities (null stops watching). */
+    void setProbe(AttentionProbe probe) {
+        this.probe = probe;
+    }
+
+    /** Hands the probe the probabilities the fused kernel is about to apply (recomputed: the kernel keeps none). */
+    private void observe(Var q, Var k, float scale, int start, int layer) {
+        if (Grad.enabled())
+            throw new IllegalStateException("an attention probe observes inference only: run the forward inside Grad.disabled()");
+        probe.observe(layer, start, AttentionProbabilities.of(q.value(), k.value(), scale, start));
     }
 
     /** [B, T, heads * hd] -> [B, heads, T, hd], with the optional per-head RMS norm. */

@@ -90,6 +90,14 @@ public final class Transformer {
         return out;
     }
 
+    /**
+     * Hands every block's attention probabilities to {@code probe} on each forward (null detaches it). Inference only:
+     * a forward with a probe attached must run inside {@code Grad.disabled()}.
+     */
+    public void setAttentionProbe(AttentionProbe probe) {
+        for (DecoderBlock block : blocks) block.attention.setProbe(probe);
+    }
+
     public RopeTables rope() {
         return rope;
     }

@@ -3,6 +3,7 @@ package dev.gmsa.compress.model;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
+import dev.gmsa.transformer.AttentionProbe;
 import dev.gmsa.transformer.DecoderBlock;
 import dev.gmsa.transformer.Linear;
 import dev.gmsa.transformer.LoraAdapter;
@@ -141,6 +142,14 @@ public final class Compressor {
 
     public CompressorSpec spec() {
         return spec;
+    }
+
+    /**
+     * Hands the attention probabilities of the encoder's layers to {@code probe} on every compress (null detaches it);
+     * the LSA blocks are not watched. Inference only: compress inside {@code Grad.disabled()}.
+     */
+    public void setEncoderProbe(AttentionProbe probe) {
+        encoder.setAttentionProbe(probe);
     }
 
     /** What training updates: LoRA adapters, memory tokens, projection and aligner, by name. */
