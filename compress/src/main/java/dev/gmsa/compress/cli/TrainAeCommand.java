@@ -1,5 +1,7 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.data.RealTextCorpus;
+
 import dev.gmsa.compress.model.CompressorSpec;
 import dev.gmsa.compress.model.LoraSettings;
 import dev.gmsa.compress.pipeline.EmbeddedDefault;
@@ -37,6 +39,7 @@ final class TrainAeCommand implements Callable<Integer> {
     @Option(names = "--context-tokens", defaultValue = "512", description = "tokens per training context") int contextTokens;
     @Option(names = "--window", defaultValue = "512", description = "tokens per compressed window at inference") int window;
     @Option(names = "--data", description = "JSONL with {\"text\": ...} per line (default: generated stories)") Path data;
+    @Option(names = "--corpus", description = "folder of real-text *.jsonl documents: train on its training split (as pretrain --corpus splits it)") Path corpus;
     @Option(names = "--instruction", defaultValue = "Restate the aforementioned Text.", description = "the restate instruction read after the soft tokens") String instruction;
     @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps") int steps;
     @Option(names = "--batch", defaultValue = "4", description = "texts per step") int batch;
@@ -50,6 +53,16 @@ final class TrainAeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "GMSA folder to write (resumes from its checkpoint if one is there)")
     Path out;
 
+    private TrainingTexts trainingTexts(GmsaSystem system) throws java.io.IOException {
+        if (data != null && corpus != null) throw new IllegalArgumentException("give --data or --corpus, not both");
+        if (corpus != null) {
+            var docs = RealTextCorpus.read(corpus).train().parallelStream().map(system.encoderTokenizer()::encode).filter(ids -> ids.length > 0).toList();
+            return TrainingTexts.documents(docs, system.encoderTokenizer(), contextTokens);
+        }
+        return data == null ? TrainingTexts.generated(system.encoderTokenizer(), contextTokens)
+                : TrainingTexts.jsonl(data, system.encoderTokenizer(), contextTokens);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
@@ -60,8 +73,7 @@ final class TrainAeCommand implements Callable<Integer> {
         GmsaManifest manifest = GmsaManifest.of(spec, decoder.toString(), (encoder == null ? decoder : encoder).toString(), rates,
                 instruction, window, maxSoft);
         try (GmsaSystem system = GmsaSystem.create(manifest, seed)) {
-            TrainingTexts texts = data == null ? TrainingTexts.generated(system.encoderTokenizer(), contextTokens)
-                    : TrainingTexts.jsonl(data, system.encoderTokenizer(), contextTokens);
+            TrainingTexts texts = trainingTexts(system);
             // texts are drawn in the encoder's tokens; the decoder restates them in its own
             var task = system.autoencoderTask(batch, rates.stream().mapToInt(Integer::intValue).toArray());
             var settings = new TrainingLoop.Settings(steps, lr, warmup > 0 ? warmup : Math.max(1, steps / 20), clip, weightDecay, seed,
