@@ -16,7 +16,7 @@ import dev.gmsa.compress.train.AutoencoderTraining;
 import dev.gmsa.compress.train.KeftTraining;
 import dev.gmsa.compress.train.LanguageModelTraining;
 import dev.gmsa.compress.train.LossCurve;
-import dev.gmsa.compress.train.TrainingLoop;
+import dev.gmsa.compress.train.Recipes;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.tensor.cpu.Parallel;
 import dev.gmsa.transformer.Transformer;
@@ -70,10 +70,10 @@ final class DemoCommand implements Callable<Integer> {
     private Transformer pretrain(Path dir) throws Exception {
         Transformer model = Transformer.randomInit(EmbeddedDefault.config(hidden, layers), seed);
         LossCurve curve = new LossCurve("embedded decoder pre-training");
-        var settings = new TrainingLoop.Settings(pretrainSteps, 1e-3f, Math.max(1, pretrainSteps / 20), 1f, 0.01f, seed, null, 0);
+        var settings = Recipes.EMBEDDED_PRETRAIN.withSteps(pretrainSteps).settings(seed, null, 0);
         int seq = 2 * contextTokens + 16;
         int every = Math.max(1, pretrainSteps / 10);
-        var r = LanguageModelTraining.train(model, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, 0.8), 16, settings, curve,
+        var r = LanguageModelTraining.train(model, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, 0.8), Recipes.EMBEDDED_PRETRAIN.batch(), settings, curve,
                 (step, loss) -> {
                     if (step == 1 || step % every == 0) System.out.printf("step=%d loss=%.4f%n", step, loss);
                 });
@@ -94,9 +94,8 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Row> rows = new LinkedHashMap<>();
         try (GmsaSystem system = GmsaSystem.create(manifest(method, decoderDir), seed)) {
             var texts = TrainingTexts.generated(system.encoderTokenizer(), contextTokens);
-            var task = new AutoencoderTraining.Task(8, new int[] {rate}, system.instructionIds(), system.eos());
-            // a long, gentle warm-up: with 5% the loss stays on its ~1.3-nat plateau (bench/RESULTS.md, issue 5 evidence)
-            var aeSettings = new TrainingLoop.Settings(aeSteps, 3e-3f, Math.max(1, aeSteps * 2 / 5), 2f, 0f, seed, null, 0);
+            var task = new AutoencoderTraining.Task(Recipes.AUTOENCODER.batch(), new int[] {rate}, system.instructionIds(), system.eos());
+            var aeSettings = Recipes.AUTOENCODER.withSteps(aeSteps).settings(seed, null, 0);
             LossCurve curve = new LossCurve("autoencoder training");
             AutoencoderTraining.train(system.compressor(), system.decoderModel(), texts::draw, task, aeSettings, curve);
             var reconstruction = Evaluation.reconstruction(system.compressor(), system.decoderModel(), system.decoderTokenizer(),
@@ -130,9 +129,9 @@ final class DemoCommand implements Callable<Integer> {
         QaPrompt prompt = QaPrompt.defaults();
         var examples = qaTrain.stream().map(e -> prompt.trainingExample(system.decoderTokenizer(), e)).toList();
         var trainable = system.startKeft(KeftMode.QKV);
-        var keftSettings = new TrainingLoop.Settings(keftSteps, 1e-3f, Math.max(1, keftSteps / 20), 2f, 0f, seed, null, 0);
+        var keftSettings = Recipes.KEFT.withSteps(keftSteps).settings(seed, null, 0);
         KeftTraining.train("keft-" + name, system.compressor(), system.decoderModel(), trainable, examples,
-                new KeftTraining.Task(8, rate, system.manifest().window(), system.eos()), keftSettings, null);
+                new KeftTraining.Task(Recipes.KEFT.batch(), rate, system.manifest().window(), system.eos()), keftSettings, null);
     }
 
     private Evaluation.Qa answer(GmsaSystem system, List<QaExample> qaTest) {
@@ -148,8 +147,8 @@ final class DemoCommand implements Callable<Integer> {
             int eos = m.config().eosTokenIds().get(0);
             var examples = qaTrain.stream().map(e -> prompt.trainingExample(tokenizer, e)).toList();
             var trainable = KeftMode.QKV.attach(m.model());
-            var settings = new TrainingLoop.Settings(keftSteps, 1e-3f, Math.max(1, keftSteps / 20), 2f, 0f, seed, null, 0);
-            KeftTraining.train("keft-original", null, m.model(), trainable, examples, new KeftTraining.Task(8, 1, Integer.MAX_VALUE, eos), settings, null);
+            var settings = Recipes.KEFT.withSteps(keftSteps).settings(seed, null, 0);
+            KeftTraining.train("keft-original", null, m.model(), trainable, examples, new KeftTraining.Task(Recipes.KEFT.batch(), 1, Integer.MAX_VALUE, eos), settings, null);
             return new Row(null, Evaluation.qa(null, m.model(), tokenizer, qaTest, 1, Integer.MAX_VALUE, prompt, eos, 8));
         }
     }

@@ -4,6 +4,8 @@ import dev.gmsa.compress.pipeline.CopyCheck;
 import dev.gmsa.compress.pipeline.EmbeddedDefault;
 import dev.gmsa.compress.train.LanguageModelTraining;
 import dev.gmsa.compress.train.LossCurve;
+import dev.gmsa.compress.train.Recipe;
+import dev.gmsa.compress.train.Recipes;
 import dev.gmsa.compress.train.TrainingLoop;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.tensor.cpu.Parallel;
@@ -31,27 +33,36 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--heads", description = "attention heads (default: hidden / 48 with --corpus, hidden / 32 without)") Integer heads;
     @Option(names = "--ffn", description = "feed-forward width (default: 8/3 hidden, rounded to 16)") Integer ffn;
     @Option(names = "--max-positions", defaultValue = "2048", description = "context length of the decoder (with --corpus)") int maxPositions;
-    @Option(names = "--warmup", description = "warm-up steps (default: steps / 20)") Integer warmup;
+    @Option(names = "--warmup", description = "warm-up steps (default: the recipe's, scaled to --steps)") Integer warmup;
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints (with --corpus)") int checkpointEvery;
     @Option(names = "--shares", defaultValue = "0.5,0.3,0.2", split = ",", description = "text, copy, qa segment shares (with --corpus)") double[] shares;
-    @Option(names = "--hidden", defaultValue = "128") int hidden;
-    @Option(names = "--layers", defaultValue = "2") int layers;
-    @Option(names = "--steps", defaultValue = "3000") int steps;
-    @Option(names = "--seq", defaultValue = "80", description = "tokens per training sequence") int seq;
-    @Option(names = "--batch", defaultValue = "16") int batch;
-    @Option(names = "--lr", defaultValue = "1e-3") float lr;
+    @Option(names = "--hidden", description = "model width (default: 288 with --corpus, 128 without)") Integer hidden;
+    @Option(names = "--layers", description = "decoder layers (default: 6 with --corpus, 2 without)") Integer layers;
+    @Option(names = "--steps", description = "optimizer steps (default: Recipes.DECODER_PRETRAIN with --corpus, EMBEDDED_PRETRAIN without)") Integer steps;
+    @Option(names = "--seq", description = "tokens per training sequence (default: 512 with --corpus, 80 without)") Integer seq;
+    @Option(names = "--batch", description = "sequences per step (default: the recipe's)") Integer batch;
+    @Option(names = "--lr", description = "peak learning rate (default: the recipe's)") Float lr;
     @Option(names = "--copy-fraction", defaultValue = "0.8", description = "share of copy-task sequences") double copyFraction;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads") Integer threads;
+
+    /** The recipe with this command's overrides (--steps scales the warm-up unless --warmup is given). */
+    Recipe recipe(Recipe base) {
+        Recipe r = steps != null ? base.withSteps(steps) : base;
+        return new Recipe(r.stage(), r.steps(), batch != null ? batch : r.batch(), lr != null ? lr : r.learningRate(),
+                warmup != null ? warmup : r.warmupSteps(), r.clipNorm(), r.weightDecay());
+    }
 
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
         if (corpus != null) return new RealTextDecoderPretraining(this).run();
+        int hidden = this.hidden != null ? this.hidden : 128, layers = this.layers != null ? this.layers : 2, seq = this.seq != null ? this.seq : 80;
+        Recipe r0 = recipe(Recipes.EMBEDDED_PRETRAIN);
+        int steps = r0.steps(), batch = r0.batch();
         Transformer model = Transformer.randomInit(EmbeddedDefault.config(hidden, layers), seed);
         LossCurve curve = new LossCurve("embedded decoder pre-training");
-        var settings = new TrainingLoop.Settings(steps, lr, Math.max(1, steps / 20), 1f, 0.01f, seed,
-                out.resolve("checkpoint-pretrain.safetensors"), Math.max(50, steps / 10));
+        var settings = r0.settings(seed, out.resolve("checkpoint-pretrain.safetensors"), Math.max(50, steps / 10));
         var r = LanguageModelTraining.train(model, rng -> EmbeddedDefault.pretrainingSequence(rng, seq + 1, copyFraction), batch, settings, curve);
         PretrainedModel.save(out, model, EmbeddedDefault.tokenizer());
         curve.writePng(out.resolve("loss-pretrain.png"));

@@ -5,8 +5,9 @@ import dev.gmsa.compress.pipeline.EmbeddedDefault;
 import dev.gmsa.compress.pipeline.PretrainingMixture;
 import dev.gmsa.compress.train.LanguageModelTraining;
 import dev.gmsa.compress.train.LossCurve;
+import dev.gmsa.compress.train.Recipe;
+import dev.gmsa.compress.train.Recipes;
 import dev.gmsa.compress.train.RealTextPretraining;
-import dev.gmsa.compress.train.TrainingLoop;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.loaders.TokenizerJson;
 import dev.gmsa.loaders.TokenizerJsonWriter;
@@ -46,11 +47,11 @@ final class RealTextDecoderPretraining {
         System.out.printf("train_documents=%d%nheld_out_documents=%d%ntrain_tokens=%d%nparams=%d%n", corpus.train().size(),
                 corpus.heldOut().size(), mixture.streamTokens(), model.parameters().values().stream().mapToLong(v -> v.numel()).sum());
         LossCurve curve = new LossCurve("decoder pre-training on real text");
-        int warmup = o.warmup != null ? o.warmup : Math.max(1, o.steps / 20);
-        var settings = new TrainingLoop.Settings(o.steps, o.lr, warmup, 1f, 0.1f, o.seed,
-                o.out.resolve("checkpoint-pretrain.safetensors"), o.checkpointEvery);
-        var result = LanguageModelTraining.train(model, rng -> mixture.sequence(rng, o.seq + 1), o.batch, settings, curve, (step, loss) -> {
-            if (step % o.checkpointEvery == 0 || step == o.steps) {
+        Recipe recipe = o.recipe(Recipes.DECODER_PRETRAIN);
+        int seq = o.seq != null ? o.seq : 512;
+        var settings = recipe.settings(o.seed, o.out.resolve("checkpoint-pretrain.safetensors"), o.checkpointEvery);
+        var result = LanguageModelTraining.train(model, rng -> mixture.sequence(rng, seq + 1), recipe.batch(), settings, curve, (step, loss) -> {
+            if (step % o.checkpointEvery == 0 || step == recipe.steps()) {
                 PretrainedModel.save(o.out, model, tokenizer);
                 writeCurve(curve);
             }
@@ -95,10 +96,11 @@ final class RealTextDecoderPretraining {
     }
 
     private ModelConfig config(int vocabSize, int bos, int eos) {
-        int heads = o.heads != null ? o.heads : Math.max(1, o.hidden / 48);
-        if (o.hidden % heads != 0) throw new IllegalArgumentException("--hidden " + o.hidden + " is not a multiple of --heads " + heads);
-        int ffn = o.ffn != null ? o.ffn : (int) (Math.round(o.hidden * 8 / 3.0 / 16) * 16);
-        return new ModelConfig("llama", o.hidden, ffn, o.layers, heads, heads, o.hidden / heads, vocabSize, 1e-5, 10000.0, null,
+        int hidden = o.hidden != null ? o.hidden : 288, layers = o.layers != null ? o.layers : 6;
+        int heads = o.heads != null ? o.heads : Math.max(1, hidden / 48);
+        if (hidden % heads != 0) throw new IllegalArgumentException("--hidden " + hidden + " is not a multiple of --heads " + heads);
+        int ffn = o.ffn != null ? o.ffn : (int) (Math.round(hidden * 8 / 3.0 / 16) * 16);
+        return new ModelConfig("llama", hidden, ffn, layers, heads, heads, hidden / heads, vocabSize, 1e-5, 10000.0, null,
                 o.maxPositions, false, false, false, false, false, List.of(bos), List.of(eos), "float32");
     }
 }

@@ -1,12 +1,14 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.train.Recipe;
+import dev.gmsa.compress.train.Recipes;
+
 import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.model.KeftMode;
 import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.compress.pipeline.QaData;
 import dev.gmsa.compress.train.KeftTraining;
 import dev.gmsa.compress.train.LossCurve;
-import dev.gmsa.compress.train.TrainingLoop;
 import dev.gmsa.tensor.cpu.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,13 +28,20 @@ final class TrainKeftCommand implements Callable<Integer> {
     @Option(names = "--documents", defaultValue = "5", description = "documents per generated example") int documents;
     @Option(names = "--mode", defaultValue = "QKV", description = "QKV (the paper: W_Q, W_K, W_V) or WHOLE_DECODER (the released code)") KeftMode mode;
     @Option(names = "--rate", defaultValue = "4", description = "compression rate of the soft tokens KEFT reads") int rate;
-    @Option(names = "--steps", defaultValue = "500", description = "optimizer steps") int steps;
-    @Option(names = "--batch", defaultValue = "16", description = "examples per step") int batch;
-    @Option(names = "--lr", defaultValue = "1e-5", description = "peak learning rate (AdamW, linear schedule; Appendix D)") float lr;
-    @Option(names = "--clip", defaultValue = "2.0", description = "gradient-norm clip") float clip;
+    @Option(names = "--steps", description = "optimizer steps (default: Recipes.KEFT's 300)") Integer steps;
+    @Option(names = "--batch", description = "examples per step (default: the recipe's 8)") Integer batch;
+    @Option(names = "--lr", description = "peak learning rate, AdamW with a linear schedule (default: the recipe's 1e-3; Appendix D's 7B models used 1e-5)") Float lr;
+    @Option(names = "--clip", description = "gradient-norm clip (default: the recipe's 2)") Float clip;
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints") int checkpointEvery;
     @Option(names = "--seed", defaultValue = "2", description = "seed of data order and generated QA") long seed;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+
+    /** Recipes.KEFT with this command's overrides (--steps scales the warm-up). */
+    Recipe recipe() {
+        Recipe base = steps != null ? Recipes.KEFT.withSteps(steps) : Recipes.KEFT;
+        return new Recipe("keft", base.steps(), batch != null ? batch : base.batch(), lr != null ? lr : base.learningRate(),
+                base.warmupSteps(), clip != null ? clip : base.clipNorm(), base.weightDecay());
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -43,9 +52,9 @@ final class TrainKeftCommand implements Callable<Integer> {
             // documents in the encoder's tokens, question and answer in the decoder's, written as ask and eval write them
             List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty()).map(system::keftExample).toList();
             var trainable = system.startKeft(mode);
-            var task = new KeftTraining.Task(batch, rate, system.manifest().window(), system.eos());
-            var settings = new TrainingLoop.Settings(steps, lr, Math.max(1, steps / 20), clip, 0f, seed,
-                    target.resolve("checkpoint-keft.safetensors"), checkpointEvery);
+            Recipe recipe = recipe();
+            var task = new KeftTraining.Task(recipe.batch(), rate, system.manifest().window(), system.eos());
+            var settings = recipe.settings(seed, target.resolve("checkpoint-keft.safetensors"), checkpointEvery);
             LossCurve curve = new LossCurve("KEFT: " + system.manifest().method() + " (" + mode + ")");
             var r = KeftTraining.train("keft-" + system.manifest().method(), system.compressor(), system.decoderModel(), trainable,
                     examples, task, settings, curve);
@@ -53,7 +62,7 @@ final class TrainKeftCommand implements Callable<Integer> {
             curve.writePng(target.resolve("loss-keft.png"));
             float[] l = r.losses();
             System.out.printf("method=%s%nmode=%s%nexamples=%d%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",
-                    system.manifest().method(), mode, examples.size(), steps, r.resumedAt(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
+                    system.manifest().method(), mode, examples.size(), recipe.steps(), r.resumedAt(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
         }
         return 0;
     }

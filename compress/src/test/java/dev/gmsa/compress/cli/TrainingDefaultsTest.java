@@ -10,12 +10,14 @@ import picocli.CommandLine;
 import java.util.List;
 import java.util.Map;
 
+import dev.gmsa.compress.train.Recipes;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The training commands default to the paper's Appendix D (Table 5): AdamW, learning rate 1e-4 for autoencoder
- * training and 1e-5 for KEFT, batch 4 / 16, a linear schedule, gradient clip norm 2.0; rates {4, 8}, one LSA block,
+ * The training commands default to the project's recipes ({@link Recipes}: what trained the shipped artifacts; the
+ * paper's Appendix D values for 7B models are flags away) and keep the paper's method: rates {4, 8}, one LSA block,
  * the instruction "Restate the aforementioned Text.", KEFT on W_Q, W_K, W_V. Options are read back from a parse
  * with only the required ones; the optimizer and schedule, which have no option, from what the shared training
  * loop does to one parameter.
@@ -27,27 +29,25 @@ class TrainingDefaultsTest {
     }
 
     @Test
-    void trainAeDefaultsFollowAppendixD() {
+    void trainAeDefaultsAreTheAutoencoderRecipe() {
         TrainAeCommand ae = (TrainAeCommand) parse("train-ae", "--decoder", "dec", "--out", "out");
-        assertEquals(1e-4f, ae.lr, "AE learning rate");
-        assertEquals(2.0f, ae.clip, "gradient clip norm");
-        assertEquals(4, ae.batch, "AE batch size");
-        assertEquals(0f, ae.weightDecay);
-        assertEquals(0, ae.warmup, "0 = the 5% warm-up of the linear schedule");
+        assertEquals(Recipes.AUTOENCODER, ae.recipe(), "steps, batch, learning rate, warm-up, clip and weight decay come from the recipe");
+        assertEquals(0.4, Recipes.AUTOENCODER.warmupSteps() / (double) Recipes.AUTOENCODER.steps(), 1e-9, "the long warm-up");
         assertEquals(List.of(4, 8), ae.rates, "rates sampled per example");
         assertEquals("gmsa", ae.method);
         assertEquals(1, ae.lsaLayers, "k_LSA");
-        assertEquals(8, ae.encoderLayers, "N_enc (8 of 32 in the paper)");
         assertEquals(512, ae.contextTokens, "PwC's maximum training length");
         assertEquals("Restate the aforementioned Text.", ae.instruction);
+        TrainAeCommand overridden = (TrainAeCommand) parse("train-ae", "--decoder", "dec", "--out", "out", "--steps", "100", "--lr", "1e-4");
+        assertEquals(100, overridden.recipe().steps());
+        assertEquals(40, overridden.recipe().warmupSteps(), "the warm-up scales with --steps");
+        assertEquals(1e-4f, overridden.recipe().learningRate());
     }
 
     @Test
-    void trainKeftDefaultsFollowAppendixD() {
+    void trainKeftDefaultsAreTheKeftRecipe() {
         TrainKeftCommand keft = (TrainKeftCommand) parse("train-keft", "--gmsa", "g");
-        assertEquals(1e-5f, keft.lr, "KEFT learning rate");
-        assertEquals(2.0f, keft.clip, "gradient clip norm");
-        assertEquals(16, keft.batch, "KEFT batch size");
+        assertEquals(Recipes.KEFT, keft.recipe());
         assertEquals(KeftMode.QKV, keft.mode, "the paper trains W_Q, W_K, W_V");
         assertEquals(KeftMode.WHOLE_DECODER, ((TrainKeftCommand) parse("train-keft", "--gmsa", "g", "--mode", "whole_decoder")).mode);
     }
