@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gmsa.transformer.ModelConfig;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Writes a {@link ModelConfig} as a Hugging Face config.json that {@link ModelConfigLoader} (and transformers) read back. */
 public final class ModelConfigWriter {
@@ -60,13 +57,17 @@ public final class ModelConfigWriter {
 
     /** Writes {@code dir/config.json} atomically. */
     public static void write(Path dir, ModelConfig c) {
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), toJson(c));
-            Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw LoadException.of(dir.resolve("config.json").toString(), "cannot write: " + e.getMessage(), e);
-        }
+        write(dir, toJson(c));
+    }
+
+    /** The same with {@code torch_dtype} naming how the weights beside it are stored (e.g. bfloat16). */
+    public static void write(Path dir, ModelConfig c, String torchDtype) {
+        ObjectNode json = toJson(c);
+        json.put("torch_dtype", torchDtype);
+        write(dir, json);
+    }
+
+    private static void write(Path dir, ObjectNode json) {
+        AtomicFiles.write(dir.resolve("config.json"), out -> Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, json));
     }
 }

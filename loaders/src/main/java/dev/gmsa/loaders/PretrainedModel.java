@@ -80,9 +80,14 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
      * tokenizer description when it is the engine's byte tokenizer.
      */
     public static void save(Path folder, Transformer model, Tokenizer tokenizer) {
-        ModelConfigWriter.write(folder, model.config());
+        save(folder, model, tokenizer, dev.gmsa.tensor.DType.F32);
+    }
+
+    /** The same with the weights stored as {@code storage} (BF16 halves a folder; F32 keeps every bit). */
+    public static void save(Path folder, Transformer model, Tokenizer tokenizer, dev.gmsa.tensor.DType storage) {
+        ModelConfigWriter.write(folder, model.config(), TORCH_DTYPES.get(storage));
         java.util.Map<String, dev.gmsa.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
-        model.parameters().forEach((name, v) -> weights.put(name, v.value()));
+        model.parameters().forEach((name, v) -> weights.put(name, v.value().dtype() == storage ? v.value() : v.value().to(storage)));
         SafetensorsWriter.write(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE), weights);
         if (tokenizer instanceof WordTokenizer wt) {
             var root = Json.MAPPER.createObjectNode();
@@ -107,6 +112,10 @@ public record PretrainedModel(Path folder, ModelConfig config, Transformer model
             throw LoadException.of(file.toString(), "cannot write: " + e.getMessage(), e);
         }
     }
+
+    /** How config.json names each storage dtype (Hugging Face's torch_dtype). */
+    private static final java.util.Map<dev.gmsa.tensor.DType, String> TORCH_DTYPES = java.util.Map.of(
+            dev.gmsa.tensor.DType.F32, "float32", dev.gmsa.tensor.DType.BF16, "bfloat16", dev.gmsa.tensor.DType.F16, "float16");
 
     public static final String BYTE_TOKENIZER_FILE = "byte_tokenizer.json", WORD_TOKENIZER_FILE = "word_tokenizer.json";
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./gmsa}: one subcommand per job. Figures are printed as key=value lines. */
 @Command(name = "gmsa", mixinStandardHelpOptions = true, version = "gmsa 0.1.0",
         description = "Pure-Java deep learning and GMSA context compression.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PretrainCommand.class, MakeDataCommand.class, TrainAeCommand.class, CompressCommand.class, ReconstructCommand.class, AskCommand.class, EvalCommand.class, TrainKeftCommand.class, AttentionCommand.class, GenerateCommand.class, ScoreCommand.class, DevicesCommand.class, TokenizeCommand.class, InspectCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PretrainCommand.class, MakeDataCommand.class, ConvertCommand.class, PerplexityCommand.class, TrainAeCommand.class, CompressCommand.class, ReconstructCommand.class, AskCommand.class, EvalCommand.class, TrainKeftCommand.class, AttentionCommand.class, GenerateCommand.class, ScoreCommand.class, DevicesCommand.class, TokenizeCommand.class, InspectCommand.class})
 public final class Main {
     /** Bad input is reported in one line naming what is wrong; GMSA_DEBUG=1 shows the stack trace too. */
     public static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
