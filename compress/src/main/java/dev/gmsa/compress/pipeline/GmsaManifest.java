@@ -40,6 +40,12 @@ public record GmsaManifest(String method, String summary, String aligner, int en
                 decoder, encoder, rates, instruction, window, maxSoftTokens, keftMode, compressor, decoderFingerprint);
     }
 
+    /** The same manifest naming the checkpoints by other paths (relative to the folder when saved, resolved when loaded). */
+    public GmsaManifest withModelPaths(String decoderPath, String encoderPath) {
+        return new GmsaManifest(method, summary, aligner, encoderLayers, lsaLayers, loraRank, loraAlpha, loraDropout, loraTargets,
+                decoderPath, encoderPath, rates, instruction, window, maxSoftTokens, keftMode, compressorHash, decoderHash);
+    }
+
     public GmsaManifest withKeft(KeftMode mode) {
         return new GmsaManifest(method, summary, aligner, encoderLayers, lsaLayers, loraRank, loraAlpha, loraDropout, loraTargets,
                 decoder, encoder, rates, instruction, window, maxSoftTokens, mode == null ? null : mode.name(), compressorHash, decoderHash);

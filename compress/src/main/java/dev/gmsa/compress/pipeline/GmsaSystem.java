@@ -72,7 +72,8 @@ public final class GmsaSystem implements AutoCloseable {
 
     /** A trained GMSA folder (see the class comment). */
     public static GmsaSystem load(Path folder) {
-        GmsaManifest m = readManifest(folder);
+        GmsaManifest stored = readManifest(folder);
+        GmsaManifest m = stored.withModelPaths(resolve(folder, stored.decoder()), resolve(folder, stored.encoder()));
         GmsaSystem s = create(m, 0);
         s.loadWeights(folder.resolve(COMPRESSOR_WEIGHTS), s.compressor.trainableParameters());
         if (m.keftMode() != null) {
@@ -108,9 +109,24 @@ public final class GmsaSystem implements AutoCloseable {
         SafetensorsWriter.write(folder.resolve(COMPRESSOR_WEIGHTS), values(compressor.trainableParameters()));
         if (!keftDeltas.isEmpty()) SafetensorsWriter.write(folder.resolve(KEFT_WEIGHTS), values(keftDeltas));
         manifest = manifest.withHashes(compressorHash(), decoderHash());
+        // checkpoints are named relative to the folder, so a folder moved together with them (or shipped) still loads
+        GmsaManifest portable = manifest.withModelPaths(relative(folder, manifest.decoder()), relative(folder, manifest.encoder()));
         Path tmp = Files.createTempFile(folder, "gmsa", ".json.tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), portable);
         Files.move(tmp, folder.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A checkpoint path as the manifest stores it: relative to the GMSA folder. */
+    private static String relative(Path folder, String checkpoint) {
+        return folder.toAbsolutePath().normalize().relativize(Path.of(checkpoint).toAbsolutePath().normalize()).toString();
+    }
+
+    /** A stored checkpoint path: relative to the folder; folders written before paths were relative named them from the working directory. */
+    private static String resolve(Path folder, String stored) {
+        Path p = Path.of(stored);
+        if (p.isAbsolute()) return stored;
+        Path inFolder = folder.resolve(p).normalize();
+        return Files.exists(inFolder) || !Files.exists(p) ? inFolder.toString() : stored;
     }
 
     private static Map<String, Tensor> values(Map<String, Var> vars) {

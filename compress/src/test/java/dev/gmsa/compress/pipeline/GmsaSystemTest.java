@@ -47,6 +47,22 @@ class GmsaSystemTest {
     private static final String TEXT = "Mia found a red kite at the park. Tom gave Ben a small box.";
 
     @Test
+    void aFolderMovedWithItsDecoderStillLoads(@TempDir Path tmp) throws Exception {
+        Path dec = decoderFolder(tmp.resolve("a").resolve("decoder"), 32, 1);
+        SoftTokenFile made;
+        try (GmsaSystem s = GmsaSystem.create(manifest(CompressorSpec.gmsa(1, 1, LORA), dec, dec), 5)) {
+            s.save(tmp.resolve("a").resolve("gmsa"));
+            made = s.compress(TEXT, 4, DType.F32);
+        }
+        String json = java.nio.file.Files.readString(tmp.resolve("a").resolve("gmsa").resolve(GmsaSystem.MANIFEST));
+        assertTrue(json.contains("\"decoder\" : \"../decoder\""), "checkpoints are named relative to the folder: " + json);
+        java.nio.file.Files.move(tmp.resolve("a"), tmp.resolve("moved"));
+        try (GmsaSystem back = GmsaSystem.load(tmp.resolve("moved").resolve("gmsa"))) {
+            assertArrayEquals(made.allSoftTokens().toFloatArray(), back.compress(TEXT, 4, DType.F32).allSoftTokens().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
     void aSavedFolderLoadsBackAndMakesTheSameSoftTokens(@TempDir Path tmp) throws Exception {
         Path dec = decoderFolder(tmp.resolve("dec"), 32, 1);
         SoftTokenFile made;
