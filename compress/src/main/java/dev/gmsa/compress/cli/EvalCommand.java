@@ -5,11 +5,11 @@ import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.pipeline.EmbeddedDefault;
 import dev.gmsa.compress.pipeline.Evaluation;
 import dev.gmsa.compress.pipeline.GmsaSystem;
+import dev.gmsa.compress.pipeline.OriginalPrompt;
 import dev.gmsa.compress.pipeline.QaData;
 import dev.gmsa.compress.pipeline.QaPrompt;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.pipeline.TextWindows;
-import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--gmsa", description = "a GMSA folder, or a folder with one per method (default: the shipped artifacts)") Path gmsa;
     @Option(names = "--method", description = "gmsa, tcp-ae, icae or original (default: the folder's own method; gmsa for a bundle)") String method;
-    @Option(names = "--decoder", description = "with --method original: this plain decoder instead of a fine-tuned one") Path decoder;
+    @Option(names = "--decoder", description = "with --method original: this folder (a plain decoder, or one from train-keft --decoder) instead of the bundle's") Path decoder;
     @Option(names = "--task", defaultValue = "reconstruct", description = "reconstruct or qa") String task;
     @Option(names = "--data", description = "texts JSONL (reconstruct) or QA file (qa); default: the shipped held-out data without --gmsa, generated data with it") Path data;
     @Option(names = "--format", defaultValue = "qa", description = "QA layout: qa, pwc, squad") String format;
@@ -95,10 +95,9 @@ final class EvalCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (PretrainedModel d = PretrainedModel.load(decoder != null ? decoder : methodFolder("original"))) {
-            int eos = d.config().eosTokenIds().isEmpty() ? d.requireTokenizer().tokenId("</s>") : d.config().eosTokenIds().get(0);
-            print("original", Evaluation.qa(null, d.model(), d.requireTokenizer(), examples, 1, Integer.MAX_VALUE,
-                    QaPrompt.defaults(), eos, maxAnswerTokens));
+        try (OriginalPrompt d = OriginalPrompt.load(decoder != null ? decoder : methodFolder("original"))) {
+            print("original", Evaluation.qa(null, d.model(), d.tokenizer(), examples, 1, Integer.MAX_VALUE,
+                    QaPrompt.defaults(), d.eos(), maxAnswerTokens));
         }
         return 0;
     }

@@ -1,5 +1,9 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.data.RealTextCorpus;
+import dev.gmsa.compress.pipeline.OriginalPrompt;
+import dev.gmsa.compress.pipeline.QaPrompt;
+
 import dev.gmsa.compress.train.Recipe;
 import dev.gmsa.compress.train.Recipes;
 
@@ -20,7 +24,9 @@ import java.util.concurrent.Callable;
 /** Stage 2: Knowledge Extraction Fine-Tuning of the decoder on (soft tokens, question) -> answer. */
 @Command(name = "train-keft", showDefaultValues = true, description = "KEFT (stage 2) on a GMSA folder from train-ae. Prints loss_first=, loss_last=, tokens_per_s=.")
 final class TrainKeftCommand implements Callable<Integer> {
-    @Option(names = "--gmsa", required = true, description = "GMSA folder from train-ae") Path gmsa;
+    @Option(names = "--gmsa", description = "GMSA folder from train-ae (or --decoder for the original-prompt baseline)") Path gmsa;
+    @Option(names = "--decoder", description = "instead of --gmsa: fine-tune this decoder on full prompts (the original-prompt baseline); needs --out") Path decoder;
+    @Option(names = "--corpus", description = "folder of real-text *.jsonl documents: generate QA over passages of its training split") Path corpus;
     @Option(names = "--out", description = "GMSA folder to write (default: --gmsa)") Path out;
     @Option(names = "--data", description = "QA file (default: generated multi-document QA)") Path data;
     @Option(names = "--format", defaultValue = "qa", description = "qa ({docs, question, answers} JSONL), pwc, squad") String format;
@@ -46,8 +52,13 @@ final class TrainKeftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        if ((gmsa == null) == (decoder == null)) throw new IllegalArgumentException("give --gmsa DIR (a compressor) or --decoder DIR (the original prompt)");
+        if (data != null && corpus != null) throw new IllegalArgumentException("give --data or --corpus, not both");
+        List<QaExample> qa = data != null ? QaData.read(data, format)
+                : corpus != null ? QaData.realText(RealTextCorpus.read(corpus).train(), seed, count, documents)
+                : QaData.synthetic(seed, count, documents);
+        if (decoder != null) return originalPrompt(qa);
         Path target = out != null ? out : gmsa;
-        List<QaExample> qa = data != null ? QaData.read(data, format) : QaData.synthetic(seed, count, documents);
         try (GmsaSystem system = GmsaSystem.load(gmsa)) {
             // documents in the encoder's tokens, question and answer in the decoder's, written as ask and eval write them
             List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty()).map(system::keftExample).toList();
@@ -63,6 +74,27 @@ final class TrainKeftCommand implements Callable<Integer> {
             float[] l = r.losses();
             System.out.printf("method=%s%nmode=%s%nexamples=%d%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",
                     system.manifest().method(), mode, examples.size(), recipe.steps(), r.resumedAt(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
+        }
+        return 0;
+    }
+
+    /** The baseline: the decoder reads the documents as text and learns the same deltas with the same budget. */
+    private int originalPrompt(List<QaExample> qa) throws Exception {
+        if (out == null) throw new IllegalArgumentException("--decoder needs --out (the baseline's folder)");
+        try (OriginalPrompt baseline = OriginalPrompt.start(decoder, mode)) {
+            QaPrompt prompt = QaPrompt.defaults();
+            List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty())
+                    .map(e -> prompt.trainingExample(baseline.tokenizer(), e)).toList();
+            Recipe recipe = recipe();
+            var task = new KeftTraining.Task(recipe.batch(), 1, Integer.MAX_VALUE, baseline.eos());
+            var settings = recipe.settings(seed, out.resolve("checkpoint-keft.safetensors"), checkpointEvery);
+            LossCurve curve = new LossCurve("KEFT: original prompt (" + mode + ")");
+            var r = KeftTraining.train("keft-original", null, baseline.model(), baseline.deltas(), examples, task, settings, curve);
+            baseline.save(out, decoder);
+            curve.writePng(out.resolve("loss-keft.png"));
+            float[] l = r.losses();
+            System.out.printf("method=original%nmode=%s%nexamples=%d%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",
+                    mode, examples.size(), recipe.steps(), r.resumedAt(), l[0], l[l.length - 1], r.tokensPerSecond(), r.seconds());
         }
         return 0;
     }

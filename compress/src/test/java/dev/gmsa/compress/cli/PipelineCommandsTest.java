@@ -308,6 +308,21 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void theOriginalPromptBaselineIsFineTunedIntoItsOwnFolderAndEvaluated() throws IOException {
+        Path original = dir.resolve("original");
+        CliRun keftRun = done(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", original.toString(), "--steps", "3",
+                "--batch", "2", "--count", "6", "--documents", "2", "--threads", "1"));
+        assertEquals("original", keftRun.value("method"));
+        String manifest = java.nio.file.Files.readString(original.resolve("original.json"));
+        assertTrue(manifest.contains("\"keftMode\" : \"QKV\"") && !manifest.contains(dir.toString()), "relative decoder path: " + manifest);
+        CliRun qa = done(CliRun.of("eval", "--task", "qa", "--decoder", original.toString(), "--count", "2", "--documents", "2",
+                "--max-answer-tokens", "4"));
+        assertEquals("original", qa.value("method"));
+        assertTrue(number(qa, "total_s") >= number(qa, "answer_s"), qa.out());
+        assertOneLineError(CliRun.of("train-keft", "--decoder", decoder.toString()), "gmsa train-keft: --decoder needs --out");
+    }
+
+    @Test
     void evalAnswersQuestionsWithACompressorAndWithTheOriginalPrompt() {
         for (List<String> who : List.of(List.of("--gmsa", keft.toString()), List.of("--decoder", decoder.toString()))) {
             List<String> args = new ArrayList<>(List.of("eval", "--task", "qa", "--count", "2", "--documents", "2", "--max-answer-tokens", "4"));
