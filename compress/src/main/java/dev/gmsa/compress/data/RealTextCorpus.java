@@ -66,6 +66,26 @@ public final class RealTextCorpus {
 
     /** {@link #passage}'s sentences. */
     public static List<String> passageSentences(List<String> documents, int minChars, RandomGenerator rng) {
+        return passageSentences(documents, minChars, Integer.MAX_VALUE, rng);
+    }
+
+    /**
+     * Whole sentences from a random place, at least {@code minChars} long and, where the text allows, at most
+     * {@code maxChars}: a place whose sentences overshoot is redrawn (up to {@value #MAX_DRAWS} times; the last draw
+     * is kept), so documents of long-sentenced prose stay about as long as the others.
+     */
+    public static List<String> passageSentences(List<String> documents, int minChars, int maxChars, RandomGenerator rng) {
+        List<String> out = List.of();
+        for (int draw = 0; draw < MAX_DRAWS; draw++) {
+            out = drawSentences(documents, minChars, rng);
+            if (String.join(" ", out).length() <= maxChars) return out;
+        }
+        return out;
+    }
+
+    private static final int MAX_DRAWS = 20;
+
+    private static List<String> drawSentences(List<String> documents, int minChars, RandomGenerator rng) {
         String doc = documents.get(rng.nextInt(documents.size()));
         int from = doc.length() <= minChars ? 0 : rng.nextInt(doc.length() - minChars);
         String tail = doc.substring(from).replaceAll("\\s+", " ");
@@ -82,8 +102,12 @@ public final class RealTextCorpus {
         return out;
     }
 
-    /** Multi-document QA filler made of real passages of at least {@code minChars} (see {@link SyntheticMultiDocQa}). */
-    public static SyntheticMultiDocQa.Filler passageFiller(List<String> documents, int minChars) {
-        return rng -> passageSentences(documents, minChars, rng);
+    /**
+     * Multi-document QA filler made of real passages of {@code minChars} to (where possible) {@code maxChars}
+     * characters (see {@link SyntheticMultiDocQa}).
+     */
+    public static SyntheticMultiDocQa.Filler passageFiller(List<String> documents, int minChars, int maxChars) {
+        return rng -> passageSentences(documents, minChars, maxChars, rng);
     }
+
 }

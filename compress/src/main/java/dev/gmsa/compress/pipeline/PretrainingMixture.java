@@ -28,7 +28,7 @@ public final class PretrainingMixture {
         }
     }
 
-    /** Passage length of a QA document, in characters (about 50 tokens, with its fact about 60). */
+    /** Shortest passage of a QA segment's document, in characters (what the shipped decoder was pre-trained with). */
     public static final int QA_PASSAGE_CHARS = 220;
 
     private final Tokenizer tokenizer;
@@ -121,7 +121,7 @@ public final class PretrainingMixture {
     int[] qaExample(SplittableRandom rng) {
         int docs = 2 + rng.nextInt(maxQaDocuments - 1);
         QaExample qa = SyntheticMultiDocQa.generate(rng.nextLong(), 1, SyntheticMultiDocQa.Settings.defaults().withDocuments(docs),
-                RealTextCorpus.passageFiller(documents, QA_PASSAGE_CHARS)).get(0).qa();
+                RealTextCorpus.passageFiller(documents, QA_PASSAGE_CHARS, Integer.MAX_VALUE)).get(0).qa();
         QaPrompt p = QaPrompt.defaults();
         int[] context = p.context(tokenizer, qa), question = p.question(tokenizer, qa.question()), answer = p.answer(tokenizer, qa.answers().get(0));
         int[] out = new int[context.length + question.length + answer.length + 1];

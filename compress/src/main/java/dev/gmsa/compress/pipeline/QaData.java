@@ -27,13 +27,16 @@ public final class QaData {
         };
     }
 
+    /** A QA document's passage: 150 to (where the prose allows) 300 characters, about 55 tokens, 65 with its fact. */
+    public static final int PASSAGE_MIN_CHARS = 150, PASSAGE_MAX_CHARS = 300;
+
     /**
-     * Multi-document QA over real text: each document is a passage of {@code passages} (about 60 tokens with its fact),
+     * Multi-document QA over real text: each document is a passage of {@code passages} (about 65 tokens with its fact),
      * one gold document at a random position among real-text distractors (see {@link SyntheticMultiDocQa}).
      */
     public static List<QaExample> realText(List<String> passages, long seed, int count, int documents) {
         return SyntheticMultiDocQa.generate(seed, count, SyntheticMultiDocQa.Settings.defaults().withDocuments(documents),
-                        RealTextCorpus.passageFiller(passages, PretrainingMixture.QA_PASSAGE_CHARS))
+                        RealTextCorpus.passageFiller(passages, PASSAGE_MIN_CHARS, PASSAGE_MAX_CHARS))
                 .stream().map(SyntheticMultiDocQa.Example::qa).toList();
     }
 

@@ -42,6 +42,18 @@ class RealTextCorpusTest {
     }
 
     @Test
+    void passagesOvershootingTheMaximumAreRedrawn() {
+        // one document of short sentences, one whose single sentence is far too long: the long one is avoided
+        String longSentence = "This sentence goes on " + "and on ".repeat(60) + "until it ends.";
+        List<String> docs = List.of("Short one. Another short one. A third one here. And a fourth. The fifth.", longSentence + " " + longSentence);
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int i = 0; i < 40; i++) {
+            String p = String.join(" ", RealTextCorpus.passageSentences(docs, 20, 120, rng));
+            assertTrue(p.length() <= 120, p.length() + " chars: " + p);
+        }
+    }
+
+    @Test
     void aFolderWithoutJsonlIsNamed(@TempDir Path dir) throws Exception {
         var e = assertThrows(IllegalArgumentException.class, () -> RealTextCorpus.read(dir));
         assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
@@ -55,7 +67,7 @@ class RealTextCorpusTest {
         List<String> docs = List.of("The house stood on a hill. It was old and grey. Nobody had lived there for years. The garden was wild.",
                 "Ships sailed past the harbour. The sea was calm that morning. Gulls cried above the masts. A bell rang twice.");
         var examples = SyntheticMultiDocQa.generate(5, 40, SyntheticMultiDocQa.Settings.defaults().withDocuments(4),
-                RealTextCorpus.passageFiller(docs, 60));
+                RealTextCorpus.passageFiller(docs, 60, 200));
         for (var ex : examples) {
             String answer = dev.gmsa.compress.metrics.SquadNormalizer.normalize(ex.qa().answers().get(0));
             for (int d = 0; d < ex.qa().docs().size(); d++) {
