@@ -48,9 +48,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     /** The recipe with this command's overrides (--steps scales the warm-up unless --warmup is given). */
     Recipe recipe(Recipe base) {
-        Recipe r = steps != null ? base.withSteps(steps) : base;
-        return new Recipe(r.stage(), r.steps(), batch != null ? batch : r.batch(), lr != null ? lr : r.learningRate(),
-                warmup != null ? warmup : r.warmupSteps(), r.clipNorm(), r.weightDecay());
+        return base.withOverrides(steps, batch, lr, warmup, null, null);
     }
 
     @Override

@@ -65,10 +65,7 @@ final class TrainAeCommand implements Callable<Integer> {
 
     /** Recipes.AUTOENCODER with this command's overrides (--steps scales the warm-up unless --warmup is given). */
     Recipe recipe() {
-        Recipe base = steps != null ? Recipes.AUTOENCODER.withSteps(steps) : Recipes.AUTOENCODER;
-        return new Recipe("ae", base.steps(), batch != null ? batch : base.batch(), lr != null ? lr : base.learningRate(),
-                warmup != null ? warmup : base.warmupSteps(), clip != null ? clip : base.clipNorm(),
-                weightDecay != null ? weightDecay : base.weightDecay());
+        return Recipes.AUTOENCODER.withOverrides(steps, batch, lr, warmup, clip, weightDecay);
     }
 
     private TrainingTexts trainingTexts(GmsaSystem system) throws java.io.IOException {

@@ -44,9 +44,7 @@ final class TrainKeftCommand implements Callable<Integer> {
 
     /** Recipes.KEFT with this command's overrides (--steps scales the warm-up). */
     Recipe recipe() {
-        Recipe base = steps != null ? Recipes.KEFT.withSteps(steps) : Recipes.KEFT;
-        return new Recipe("keft", base.steps(), batch != null ? batch : base.batch(), lr != null ? lr : base.learningRate(),
-                base.warmupSteps(), clip != null ? clip : base.clipNorm(), base.weightDecay());
+        return Recipes.KEFT.withOverrides(steps, batch, lr, null, clip, null);
     }
 
     @Override

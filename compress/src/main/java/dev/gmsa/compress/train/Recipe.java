@@ -19,6 +19,17 @@ public record Recipe(String stage, int steps, int batch, float learningRate, int
         return new Recipe(stage, newSteps, batch, learningRate, Math.max(1, (int) ((long) warmupSteps * newSteps / steps)), clipNorm, weightDecay);
     }
 
+    /**
+     * This recipe with a command's overrides, each null for "keep the recipe's": a new step budget scales the warm-up
+     * unless the warm-up is given too.
+     */
+    public Recipe withOverrides(Integer newSteps, Integer newBatch, Float newLearningRate, Integer newWarmup, Float newClip, Float newWeightDecay) {
+        Recipe r = newSteps != null ? withSteps(newSteps) : this;
+        return new Recipe(stage, r.steps, newBatch != null ? newBatch : batch, newLearningRate != null ? newLearningRate : learningRate,
+                newWarmup != null ? newWarmup : r.warmupSteps, newClip != null ? newClip : clipNorm,
+                newWeightDecay != null ? newWeightDecay : weightDecay);
+    }
+
     public TrainingLoop.Settings settings(long seed, Path checkpoint, int checkpointEvery) {
         return new TrainingLoop.Settings(steps, learningRate, warmupSteps, clipNorm, weightDecay, seed, checkpoint, checkpointEvery);
     }
