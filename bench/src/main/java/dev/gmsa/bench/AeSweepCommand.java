@@ -47,7 +47,7 @@ final class AeSweepCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1000") int steps;
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--lr", defaultValue = "2e-3") float lr;
-    @Option(names = "--warmup", defaultValue = "0", description = "warm-up steps (default: 5% of steps)") int warmup;
+    @Option(names = "--warmup", defaultValue = "0", description = "warm-up steps (default: 5%% of steps)") int warmup;
     @Option(names = "--encoder-layers", defaultValue = "0", description = "0: all decoder layers") int encoderLayers;
     @Option(names = "--lsa-layers", split = ",", defaultValue = "1", description = "LSA depths (methods with LSA run once per depth)") List<Integer> lsaLayers;
     @Option(names = "--lora-rank", defaultValue = "8") int loraRank;

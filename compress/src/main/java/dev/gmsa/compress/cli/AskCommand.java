@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.transformer.generate.Generator;
@@ -12,13 +13,14 @@ import java.util.concurrent.Callable;
 /** Answers a question about a compressed context. */
 @Command(name = "ask", description = "Answer a question from a soft-token file. Prints answer=, prefill_tok_s=, decode_tok_s=.")
 final class AskCommand implements Callable<Integer> {
-    @Option(names = "--gmsa", required = true) Path gmsa;
+    @Option(names = "--gmsa", description = "a GMSA folder (default: the shipped GMSA)") Path gmsa;
     @Option(names = "--soft", required = true) Path soft;
     @Option(names = "--question", required = true) String question;
     @Option(names = "--max-new-tokens", defaultValue = "64") int maxNewTokens;
 
     @Override
     public Integer call() throws Exception {
+        if (gmsa == null) gmsa = ShippedModels.methodFolder(null, "gmsa");
         try (GmsaSystem system = GmsaSystem.load(gmsa)) {
             Generator.Result r = system.ask(system.softTokens(SoftTokenFile.read(soft), soft), question, maxNewTokens);
             System.out.println("answer=" + r.text().strip()); // KEFT answers start with a space after " Answer:"

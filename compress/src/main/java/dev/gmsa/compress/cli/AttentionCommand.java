@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.attention.AnchorDominance;
 import dev.gmsa.compress.attention.AttentionFigure;
 import dev.gmsa.compress.attention.EncoderAttention;
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
         description = "Per-layer encoder attention maps over one window (and memory tokens) as a PNG. Prints per layer "
                 + "top2_mass=, first_mass=, and per soft token in_group_mass= (gmsa) or group_mass= (memory tokens).")
 final class AttentionCommand implements Callable<Integer> {
-    @Option(names = "--gmsa", required = true, description = "a GMSA folder from train-ae / train-keft") Path gmsa;
+    @Option(names = "--gmsa", description = "a GMSA folder from train-ae / train-keft (default: the shipped folder of --method)") Path gmsa;
 
     static final class Source {
         @Option(names = "--text") String text;
@@ -42,6 +43,7 @@ final class AttentionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (gmsa == null) gmsa = ShippedModels.methodFolder(null, method != null ? method : "gmsa");
         requireFolderMethod(GmsaSystem.readManifest(gmsa));
         String text = source.text != null ? source.text : Files.readString(source.textFile);
         if (text.isBlank()) throw new IllegalArgumentException("the text is empty");

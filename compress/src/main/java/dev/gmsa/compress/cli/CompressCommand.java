@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.data.AutoencoderCorpusReader;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.pipeline.GmsaSystem;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 /** Compresses a context, or every document of a JSONL corpus, into soft-token files: compress once, ask many times. */
 @Command(name = "compress", description = "Compress text into soft-token files (.gmst). Prints file=, context_tokens=, soft_tokens=, seconds=.")
 final class CompressCommand implements Callable<Integer> {
-    @Option(names = "--gmsa", required = true, description = "a GMSA folder from train-ae / train-keft") Path gmsa;
+    @Option(names = "--gmsa", description = "a GMSA folder from train-ae / train-keft (default: the shipped GMSA)") Path gmsa;
 
     static final class Source {
         @Option(names = "--text") String text;
@@ -30,6 +31,7 @@ final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (gmsa == null) gmsa = ShippedModels.methodFolder(null, "gmsa");
         try (GmsaSystem system = GmsaSystem.load(gmsa)) {
             if (source.jsonl != null) {
                 List<String> docs = AutoencoderCorpusReader.read(source.jsonl);

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.loaders.LoadException;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.tensor.cpu.Parallel;
@@ -21,7 +22,7 @@ final class GenerateCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the shipped decoder)")
     Path model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -58,6 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         if (threads != null) Parallel.setThreads(threads);
         device.apply();
+        if (model == null) model = ShippedModels.decoder();
         try (PretrainedModel pm = PretrainedModel.load(model)) {
             int[] prompt = input.ids != null ? input.ids : pm.requireTokenizer().encodeWithSpecialTokens(input.textOrNull());
             var sampling = greedy ? SamplingSettings.greedyDecoding() : new SamplingSettings(false, temperature, topK, topP, seed);

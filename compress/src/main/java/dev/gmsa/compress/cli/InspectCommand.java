@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.loaders.LoadException;
 import dev.gmsa.loaders.ModelConfigLoader;
 import dev.gmsa.loaders.safetensors.SafetensorsCheckpoint;
@@ -15,12 +16,13 @@ import java.util.concurrent.Callable;
 /** Prints a model folder's config (key=value lines) and its parameter table. */
 @Command(name = "inspect", description = "Show a model folder's config and parameters (key=value lines, then a table).")
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a folder with config.json and safetensors weights")
+    @Option(names = "--model", paramLabel = "DIR", description = "a folder with config.json and safetensors weights (default: the shipped decoder)")
     Path model;
 
     @Override
     public Integer call() {
         try {
+            if (model == null) model = ShippedModels.decoder();
             ModelConfig config = ModelConfigLoader.load(model);
             printConfig(config);
             try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(model)) {

@@ -24,6 +24,8 @@ final class MakeDataCommand implements Callable<Integer> {
     @Option(names = "--passage-chars", defaultValue = "4000", description = "characters kept of each held-out document (whole sentences)") int passageChars;
     @Option(names = "--qa-count", defaultValue = "100", description = "questions per QA file") int qaCount;
     @Option(names = "--documents", split = ",", defaultValue = "10,20", description = "documents per QA example, one file each") List<Integer> documents;
+    @Option(names = "--distractor-facts", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "every distractor carries a competing fact of the question's template") boolean distractorFacts;
     @Option(names = "--seed", defaultValue = "20261202", description = "seed of the QA sets") long seed;
 
     @Override
@@ -37,7 +39,7 @@ final class MakeDataCommand implements Callable<Integer> {
         System.out.printf("heldout_texts=%d%n", texts.size());
         for (int n : documents) {
             Path file = out.resolve("qa-" + n + "docs.jsonl");
-            JsonlWriter.writeQa(file, QaData.realText(c.heldOut(), seed + n, qaCount, n));
+            JsonlWriter.writeQa(file, QaData.realText(c.heldOut(), seed + n, qaCount, n, distractorFacts));
             System.out.printf("qa_file=%s%nqa_questions=%d%n", file, qaCount);
         }
         return 0;

@@ -27,6 +27,12 @@ final class PretrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--corpus", description = "folder of real-text *.jsonl documents: train a BPE decoder on it (1 in 10 documents held out)")
     Path corpus;
+    @Option(names = "--init", description = "continue from this model folder's weights and tokenizer (with --corpus; a fresh optimizer)")
+    Path init;
+    @Option(names = "--qa-documents", split = ",", description = "fewest,most documents per QA segment (with --corpus; default: 2,6)")
+    int[] qaDocuments;
+    @Option(names = "--qa-drill", description = "QA segments ask one question per document after the same context, over evaluation-sized passages (with --corpus)")
+    boolean qaDrill;
     @Option(names = "--tokenizer", description = "an existing tokenizer.json to use instead of training one (with --corpus)")
     Path tokenizerFile;
     @Option(names = "--vocab", defaultValue = "8192", description = "BPE vocabulary size (with --corpus; default: ${DEFAULT-VALUE})") int vocab;
@@ -35,7 +41,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--max-positions", defaultValue = "2048", description = "context length of the decoder (with --corpus)") int maxPositions;
     @Option(names = "--warmup", description = "warm-up steps (default: the recipe's, scaled to --steps)") Integer warmup;
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints (with --corpus)") int checkpointEvery;
-    @Option(names = "--shares", defaultValue = "0.5,0.3,0.2", split = ",", description = "text, copy, qa segment shares (with --corpus)") double[] shares;
+    @Option(names = "--shares", defaultValue = "0.5,0.3,0.2", split = ",", description = "text, copy, qa[, scrambled-copy] segment shares (with --corpus)") double[] shares;
     @Option(names = "--hidden", description = "model width (default: 288 with --corpus, 128 without)") Integer hidden;
     @Option(names = "--layers", description = "decoder layers (default: 6 with --corpus, 2 without)") Integer layers;
     @Option(names = "--steps", description = "optimizer steps (default: Recipes.DECODER_PRETRAIN with --corpus, EMBEDDED_PRETRAIN without)") Integer steps;

@@ -40,10 +40,9 @@ final class RealTextDecoderPretraining {
         Tokenizer tokenizer = tokenizer(corpus);
         int bos = tokenizer.tokenId(BOS), eos = tokenizer.tokenId(EOS);
         if (bos < 0 || eos < 0) throw new IllegalArgumentException("the tokenizer has no " + BOS + " / " + EOS + " special tokens");
-        ModelConfig config = config(tokenizer.vocabSize(), bos, eos);
-        Transformer model = Transformer.randomInit(config, o.seed);
+        Transformer model = o.init != null ? initialWeights(o.init, tokenizer) : Transformer.randomInit(config(tokenizer.vocabSize(), bos, eos), o.seed);
         var mixture = new PretrainingMixture(tokenizer, corpus.train(), EmbeddedDefault.INSTRUCTION, eos,
-                new PretrainingMixture.Shares(o.shares[0], o.shares[1], o.shares[2]), 240, 6);
+                shares(), 240, qaSegments());
         System.out.printf("train_documents=%d%nheld_out_documents=%d%ntrain_tokens=%d%nparams=%d%n", corpus.train().size(),
                 corpus.heldOut().size(), mixture.streamTokens(), model.parameters().values().stream().mapToLong(v -> v.numel()).sum());
         LossCurve curve = new LossCurve("decoder pre-training on real text");
@@ -60,10 +59,40 @@ final class RealTextDecoderPretraining {
         curve.writePng(o.out.resolve("loss-pretrain.png"));
         int[] heldOut = PretrainingMixture.tokenStream(tokenizer, corpus.heldOut(), eos);
         double heldOutLoss = RealTextPretraining.heldOutLoss(model, heldOut, 256, 64, 7);
+        var copy = RealTextPretraining.heldOutCopy(model, heldOut, tokenizer.encode(EmbeddedDefault.INSTRUCTION), 64, 32, 7);
+        System.out.printf("held_out_copy_loss=%.4f%nheld_out_copy_token_accuracy=%.3f%n", copy.loss(), copy.tokenAccuracy());
         float[] l = result.losses();
         System.out.printf("model=%s%nsteps=%d%nloss_last=%.4f%nheld_out_loss=%.4f%nheld_out_perplexity=%.2f%ntokens_per_s=%.0f%nseconds=%.1f%n",
                 o.out, l.length, l[l.length - 1], heldOutLoss, Math.exp(heldOutLoss), result.tokensPerSecond(), result.seconds());
         return 0;
+    }
+
+    private PretrainingMixture.Shares shares() {
+        double[] s = o.shares;
+        if (s.length != 3 && s.length != 4)
+            throw new IllegalArgumentException("--shares takes text,copy,qa[,scrambled-copy], got " + s.length + " values");
+        return new PretrainingMixture.Shares(s[0], s[1], s[2], s.length == 4 ? s[3] : 0);
+    }
+
+    private PretrainingMixture.QaSegments qaSegments() {
+        int[] docs = o.qaDocuments != null ? o.qaDocuments : new int[] {2, 6};
+        if (docs.length != 2) throw new IllegalArgumentException("--qa-documents takes fewest,most, got " + docs.length + " values");
+        return o.qaDrill ? PretrainingMixture.QaSegments.drills(docs[0], docs[1])
+                : new PretrainingMixture.QaSegments(docs[0], docs[1], PretrainingMixture.QA_PASSAGE_CHARS, Integer.MAX_VALUE, false);
+    }
+
+    /** --init: the folder's weights as fresh F32 parameters (a BF16 folder is widened), checked against its tokenizer. */
+    private static Transformer initialWeights(Path folder, Tokenizer tokenizer) {
+        try (PretrainedModel init = PretrainedModel.load(folder)) {
+            if (init.config().vocabSize() != tokenizer.vocabSize())
+                throw new IllegalArgumentException("--init " + folder + ": vocabulary " + init.config().vocabSize() + " but the tokenizer has " + tokenizer.vocabSize());
+            java.util.Map<String, dev.gmsa.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
+            init.model().parameters().forEach((name, v) -> weights.put(name, v.value().to(dev.gmsa.tensor.DType.F32).copy()));
+            return Transformer.fromWeights(init.config(), weights);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("--init " + folder + ": " + e.getMessage(), e);
+        }
     }
 
     private void writeCurve(LossCurve curve) {
@@ -74,15 +103,16 @@ final class RealTextDecoderPretraining {
         }
     }
 
-    /** The given tokenizer.json, the one a resumed run wrote, or a new one trained on the training documents. */
+    /** The given tokenizer.json (or --init's), the one a resumed run wrote, or a new one trained on the training documents. */
     private Tokenizer tokenizer(RealTextCorpus corpus) {
         Path file = o.out.resolve("tokenizer.json");
-        if (o.tokenizerFile != null) {
-            if (!o.tokenizerFile.toAbsolutePath().equals(file.toAbsolutePath())) {
+        Path given = o.tokenizerFile != null ? o.tokenizerFile : o.init != null ? o.init.resolve("tokenizer.json") : null;
+        if (given != null) {
+            if (!given.toAbsolutePath().equals(file.toAbsolutePath())) {
                 try {
-                    Files.copy(o.tokenizerFile, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(given, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot copy " + o.tokenizerFile + " to " + file + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException("cannot copy " + given + " to " + file + ": " + e.getMessage(), e);
                 }
             }
         } else if (!Files.exists(file)) {

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.transformer.generate.Generator;
@@ -12,12 +13,13 @@ import java.util.concurrent.Callable;
 /** Restates the text a soft-token file holds. */
 @Command(name = "reconstruct", description = "Decode the original text back from a soft-token file. Prints text=, decode_tok_s=.")
 final class ReconstructCommand implements Callable<Integer> {
-    @Option(names = "--gmsa", required = true) Path gmsa;
+    @Option(names = "--gmsa", description = "a GMSA folder (default: the shipped GMSA)") Path gmsa;
     @Option(names = "--soft", required = true, description = "a .gmst file from compress") Path soft;
     @Option(names = "--max-new-tokens", defaultValue = "600") int maxNewTokens;
 
     @Override
     public Integer call() throws Exception {
+        if (gmsa == null) gmsa = ShippedModels.methodFolder(null, "gmsa");
         try (GmsaSystem system = GmsaSystem.load(gmsa)) {
             Generator.Result r = system.reconstruct(system.softTokens(SoftTokenFile.read(soft), soft), maxNewTokens);
             System.out.println("text=" + r.text());

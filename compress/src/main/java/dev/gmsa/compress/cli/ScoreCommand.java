@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.loaders.LoadException;
@@ -19,7 +20,7 @@ final class ScoreCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the shipped decoder)")
     Path model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -28,6 +29,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         device.apply();
+        if (model == null) model = ShippedModels.decoder();
         try (PretrainedModel pm = PretrainedModel.load(model); var noGrad = Grad.disabled()) {
             int[] ids = input.ids != null ? input.ids : pm.requireTokenizer().encodeWithSpecialTokens(input.textOrNull());
             if (ids.length < 2) throw new IllegalArgumentException("score needs at least 2 tokens, got " + ids.length);

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.loaders.ModelConfigLoader;
 
 import dev.gmsa.compress.train.Recipe;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
 /** Stage 1: autoencoder training of a compressor (GMSA, a baseline or an ablation) against a frozen decoder. */
 @Command(name = "train-ae", showDefaultValues = true, description = "Autoencoder training (stage 1); writes a GMSA folder. Prints loss_first=, loss_last=, tokens_per_s=.")
 final class TrainAeCommand implements Callable<Integer> {
-    @Option(names = "--decoder", required = true, description = "decoder model folder (Hugging Face layout, or one from ./gmsa pretrain)")
+    @Option(names = "--decoder", description = "decoder model folder (Hugging Face layout, or one from ./gmsa pretrain; default: the shipped decoder)")
     Path decoder;
     @Option(names = "--encoder", description = "encoder checkpoint folder (default: the decoder)")
     Path encoder;
@@ -48,7 +49,7 @@ final class TrainAeCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "optimizer steps (default: Recipes.AUTOENCODER's 3000)") Integer steps;
     @Option(names = "--batch", description = "texts per step (default: the recipe's 8)") Integer batch;
     @Option(names = "--lr", description = "peak learning rate, AdamW with a linear schedule (default: the recipe's 3e-3)") Float lr;
-    @Option(names = "--warmup", description = "warm-up steps (default: the recipe's 40% of the steps)") Integer warmup;
+    @Option(names = "--warmup", description = "warm-up steps (default: the recipe's 40%% of the steps)") Integer warmup;
     @Option(names = "--clip", description = "gradient-norm clip (default: the recipe's 2)") Float clip;
     @Option(names = "--weight-decay", description = "AdamW weight decay (default: the recipe's 0)") Float weightDecay;
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints") int checkpointEvery;
@@ -81,6 +82,7 @@ final class TrainAeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        if (decoder == null) decoder = ShippedModels.decoder();
         var lora = new LoraSettings(loraRank, loraAlpha, loraDropout, loraTargets);
         CompressorSpec spec = Methods.spec(method, encoderLayers != null ? encoderLayers : defaultEncoderLayers(), lsaLayers, lora);
         int minRate = rates.stream().mapToInt(Integer::intValue).min().orElseThrow();

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.cli;
 
+import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.data.RealTextCorpus;
 import dev.gmsa.compress.pipeline.OriginalPrompt;
 import dev.gmsa.compress.pipeline.QaPrompt;
@@ -24,7 +25,7 @@ import java.util.concurrent.Callable;
 /** Stage 2: Knowledge Extraction Fine-Tuning of the decoder on (soft tokens, question) -> answer. */
 @Command(name = "train-keft", showDefaultValues = true, description = "KEFT (stage 2) on a GMSA folder from train-ae. Prints loss_first=, loss_last=, tokens_per_s=.")
 final class TrainKeftCommand implements Callable<Integer> {
-    @Option(names = "--gmsa", description = "GMSA folder from train-ae (or --decoder for the original-prompt baseline)") Path gmsa;
+    @Option(names = "--gmsa", description = "GMSA folder from train-ae (or --decoder for the original-prompt baseline; default: the shipped GMSA, with --out)") Path gmsa;
     @Option(names = "--decoder", description = "instead of --gmsa: fine-tune this decoder on full prompts (the original-prompt baseline); needs --out") Path decoder;
     @Option(names = "--corpus", description = "folder of real-text *.jsonl documents: generate QA over passages of its training split") Path corpus;
     @Option(names = "--out", description = "GMSA folder to write (default: --gmsa)") Path out;
@@ -50,7 +51,12 @@ final class TrainKeftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
-        if ((gmsa == null) == (decoder == null)) throw new IllegalArgumentException("give --gmsa DIR (a compressor) or --decoder DIR (the original prompt)");
+        if (gmsa != null && decoder != null) throw new IllegalArgumentException("give --gmsa DIR (a compressor) or --decoder DIR (the original prompt), not both");
+        if (gmsa == null && decoder == null) {
+            // the shipped GMSA is the default input, but it is never rewritten in place by default
+            if (out == null) throw new IllegalArgumentException("without --gmsa or --decoder, KEFT reads the shipped GMSA and needs --out DIR to write to");
+            gmsa = ShippedModels.methodFolder(null, "gmsa");
+        }
         if (data != null && corpus != null) throw new IllegalArgumentException("give --data or --corpus, not both");
         List<QaExample> qa = data != null ? QaData.read(data, format)
                 : corpus != null ? QaData.realText(RealTextCorpus.read(corpus).train(), seed, count, documents)

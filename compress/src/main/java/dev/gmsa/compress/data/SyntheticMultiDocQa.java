@@ -49,8 +49,10 @@ public final class SyntheticMultiDocQa {
      * @param documents       documents per example (1 gold + documents-1 distractors)
      * @param fillerSentences filler sentences per document besides its fact
      * @param goldPosition    index of the gold document, or empty for a random position per example
+     * @param distractorFacts whether every distractor carries a competing fact of the question's template (else the
+     *                        distractors are filler alone, and the gold fact is the one fact in the context)
      */
-    public record Settings(int documents, int fillerSentences, OptionalInt goldPosition) {
+    public record Settings(int documents, int fillerSentences, OptionalInt goldPosition, boolean distractorFacts) {
         public Settings {
             if (documents < 1) throw new IllegalArgumentException("need at least 1 document per example, got " + documents);
             if (fillerSentences < 0) throw new IllegalArgumentException("filler sentences must be >= 0, got " + fillerSentences);
@@ -61,19 +63,23 @@ public final class SyntheticMultiDocQa {
 
         /** 5 documents of 3 filler sentences and a fact, gold at a random position. */
         public static Settings defaults() {
-            return new Settings(5, 3, OptionalInt.empty());
+            return new Settings(5, 3, OptionalInt.empty(), true);
         }
 
         public Settings withDocuments(int n) {
-            return new Settings(n, fillerSentences, goldPosition);
+            return new Settings(n, fillerSentences, goldPosition, distractorFacts);
         }
 
         public Settings withFillerSentences(int n) {
-            return new Settings(documents, n, goldPosition);
+            return new Settings(documents, n, goldPosition, distractorFacts);
         }
 
         public Settings withGoldPosition(int index) {
-            return new Settings(documents, fillerSentences, OptionalInt.of(index));
+            return new Settings(documents, fillerSentences, OptionalInt.of(index), distractorFacts);
+        }
+
+        public Settings withDistractorFacts(boolean on) {
+            return new Settings(documents, fillerSentences, goldPosition, on);
         }
     }
 
@@ -122,6 +128,34 @@ public final class SyntheticMultiDocQa {
         return generate(seed, count, settings).stream().map(Example::qa).toList();
     }
 
+    /**
+     * A reading drill: {@code documents} documents with one fact each (all of one template, every fact about a
+     * different subject and answer) and one question per fact, in random order, all sharing the same documents. Each question
+     * is answered by exactly one document, so one context teaches as many look-ups as it has documents.
+     */
+    public static List<QaExample> drill(long seed, int documents, Filler filler) {
+        if (documents < 1) throw new IllegalArgumentException("a drill needs at least 1 document, got " + documents);
+        SplittableRandom rng = new SplittableRandom(seed);
+        QuestionKind kind = QuestionKind.values()[rng.nextInt(QuestionKind.values().length)];
+        List<Slots> facts = new ArrayList<>(documents);
+        java.util.Set<String> questions = new java.util.HashSet<>(), answers = new java.util.HashSet<>();
+        for (int tries = 0; facts.size() < documents; tries++) {
+            if (tries > MAX_TRIES * documents) throw new IllegalStateException("no " + documents + " different " + kind + " questions in " + tries + " tries");
+            Slots s = Slots.draw(rng);
+            // distinct answers too, so no document's fact also answers another document's question
+            if (!questions.contains(question(kind, s)) && answers.add(answer(kind, s))) {
+                questions.add(question(kind, s));
+                facts.add(s);
+            }
+        }
+        List<String> docs = new ArrayList<>(documents);
+        for (Slots s : facts) docs.add(document(fact(kind, s), filler, rng));
+        List<QaExample> out = new ArrayList<>(documents);
+        for (Slots s : facts) out.add(new QaExample(docs, question(kind, s), List.of(answer(kind, s))));
+        for (int i = out.size() - 1; i > 0; i--) java.util.Collections.swap(out, i, rng.nextInt(i + 1));
+        return out;
+    }
+
     private static Example example(SplittableRandom rng, Settings settings, Filler filler) {
         QuestionKind kind = QuestionKind.values()[rng.nextInt(QuestionKind.values().length)];
         Slots gold = Slots.draw(rng);
@@ -131,7 +165,7 @@ public final class SyntheticMultiDocQa {
         for (int d = 0; d < settings.documents(); d++) {
             documents.add(d == goldIndex
                     ? document(fact(kind, gold), filler, rng)
-                    : distractor(kind, gold, answer, filler, rng));
+                    : settings.distractorFacts() ? distractor(kind, gold, answer, filler, rng) : plainDistractor(answer, filler, rng));
         }
         return new Example(new QaExample(documents, question(kind, gold), List.of(answer)), goldIndex, kind);
     }
@@ -174,6 +208,16 @@ public final class SyntheticMultiDocQa {
             if (!SquadNormalizer.normalize(document).contains(normalizedAnswer)) return document;
         }
         throw new IllegalStateException("no distractor free of the answer \"" + goldAnswer + "\" in " + MAX_TRIES + " tries");
+    }
+
+    /** A document of filler alone, free of the gold answer. */
+    private static String plainDistractor(String goldAnswer, Filler filler, RandomGenerator rng) {
+        String normalizedAnswer = SquadNormalizer.normalize(goldAnswer);
+        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+            String document = String.join(" ", filler.sentences(rng));
+            if (!SquadNormalizer.normalize(document).contains(normalizedAnswer)) return document;
+        }
+        throw new IllegalStateException("no filler free of the answer \"" + goldAnswer + "\" in " + MAX_TRIES + " tries");
     }
 
     /** Filler sentences with the fact at a random position among them. */

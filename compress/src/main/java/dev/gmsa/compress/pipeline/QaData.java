@@ -35,7 +35,12 @@ public final class QaData {
      * one gold document at a random position among real-text distractors (see {@link SyntheticMultiDocQa}).
      */
     public static List<QaExample> realText(List<String> passages, long seed, int count, int documents) {
-        return SyntheticMultiDocQa.generate(seed, count, SyntheticMultiDocQa.Settings.defaults().withDocuments(documents),
+        return realText(passages, seed, count, documents, true);
+    }
+
+    /** As above; without distractor facts the distractors are plain real text and the gold fact is the only fact. */
+    public static List<QaExample> realText(List<String> passages, long seed, int count, int documents, boolean distractorFacts) {
+        return SyntheticMultiDocQa.generate(seed, count, SyntheticMultiDocQa.Settings.defaults().withDocuments(documents).withDistractorFacts(distractorFacts),
                         RealTextCorpus.passageFiller(passages, PASSAGE_MIN_CHARS, PASSAGE_MAX_CHARS))
                 .stream().map(SyntheticMultiDocQa.Example::qa).toList();
     }

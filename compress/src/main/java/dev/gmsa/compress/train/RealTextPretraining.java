@@ -27,4 +27,37 @@ public final class RealTextPretraining {
         }
         return sum / windows;
     }
+
+    /** How well a decoder restates text: loss and greedy (argmax) token accuracy on the restated half only. */
+    public record CopyScore(double loss, double tokenAccuracy) {}
+
+    /**
+     * "[window] instruction [window]" for {@code windows} seeded windows of {@code length} held-out tokens, teacher
+     * forced: the mean loss and argmax accuracy of the second window's tokens. A decoder with an induction circuit
+     * scores near 0 and 1; one without scores about its plain held-out loss.
+     */
+    public static CopyScore heldOutCopy(Transformer model, int[] heldOutStream, int[] instruction, int length, int windows, long seed) {
+        if (heldOutStream.length < length + 2)
+            throw new IllegalArgumentException("held-out text has " + heldOutStream.length + " tokens, fewer than one window of " + (length + 1));
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 2 * length + instruction.length;
+        double lossSum = 0;
+        long right = 0;
+        try (var noGrad = Grad.disabled()) {
+            for (int w = 0; w < windows; w++) {
+                int start = rng.nextInt(heldOutStream.length - length);
+                int[] seq = new int[n];
+                System.arraycopy(heldOutStream, start, seq, 0, length);
+                System.arraycopy(instruction, 0, seq, length, instruction.length);
+                System.arraycopy(heldOutStream, start, seq, length + instruction.length, length);
+                int[] inputs = java.util.Arrays.copyOf(seq, n - 1), targets = new int[n - 1];
+                for (int i = 0; i < n - 1; i++) targets[i] = i + 1 >= length + instruction.length ? seq[i + 1] : -1;
+                Tensor logits = model.forward(Tensor.ofInts(inputs, 1, n - 1), 0, null).value().reshape(n - 1, -1);
+                lossSum += logits.crossEntropy(Tensor.ofInts(targets), -1).item();
+                int[] guess = logits.argmax(1, false).toIntArray();
+                for (int i = 0; i < n - 1; i++) if (targets[i] >= 0 && guess[i] == targets[i]) right++;
+            }
+        }
+        return new CopyScore(lossSum / windows, right / (double) ((long) windows * length));
+    }
 }

@@ -82,4 +82,29 @@ class RealTextCommandsTest {
         assertEquals(5, Files.readAllLines(data.resolve("qa-4docs.jsonl")).size());
         assertTrue(Files.readString(data.resolve("qa-4docs.jsonl")).contains("\"question\""));
     }
+
+    @Test
+    void initContinuesFromAModelFolderWithItsTokenizer() throws Exception {
+        Path continued = dir.resolve("continued");
+        // a vanishing learning rate: the continued model must score as its starting point does
+        CliRun run = CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", continued.toString(),
+                "--seq", "32", "--batch", "2", "--steps", "1", "--lr", "1e-12", "--shares", "0.2,0.3,0.2,0.3", "--qa-drill",
+                "--qa-documents", "2,3", "--threads", "1");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(Files.readString(decoder.resolve("tokenizer.json")), Files.readString(continued.resolve("tokenizer.json")));
+        String[] score = {"--corpus", corpus.toString(), "--windows", "4", "--tokens", "32"};
+        CliRun before = CliRun.of(concat(new String[] {"perplexity", "--model", decoder.toString()}, score)).ok();
+        CliRun after = CliRun.of(concat(new String[] {"perplexity", "--model", continued.toString()}, score)).ok();
+        assertEquals(Double.parseDouble(before.value("held_out_loss")), Double.parseDouble(after.value("held_out_loss")), 1e-3);
+        double accuracy = Double.parseDouble(after.value("copy_token_accuracy"));
+        assertTrue(accuracy >= 0 && accuracy <= 1 && Double.parseDouble(after.value("copy_loss")) > 0, after.out());
+        assertTrue(CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", dir.resolve("bad").toString(),
+                "--shares", "1,1,1,1,1", "--steps", "1").exit() != 0, "five shares are refused");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -72,4 +72,13 @@ class ScoreCommandTest {
         assertTrue(run.err().contains("Usage: gmsa score"), run.err());
         assertEquals("", run.out());
     }
+
+    @Test
+    void withoutModelTheShippedDecoderScores() {
+        String text = "The sea was calm that morning, and the gulls cried above the masts.";
+        CliRun shipped = CliRun.of("score", "--model", dev.gmsa.compress.pipeline.ShippedModels.decoder().toString(), "--text", text).ok();
+        CliRun byDefault = CliRun.of("score", "--text", text).ok();
+        assertEquals(shipped.value("loss"), byDefault.value("loss"));
+        assertTrue(Double.parseDouble(byDefault.value("ppl")) < 1000, "a real decoder reads English: " + byDefault.out());
+    }
 }

@@ -122,4 +122,33 @@ class SyntheticMultiDocQaTest {
         assertThrows(IllegalArgumentException.class, () -> Settings.defaults().withGoldPosition(-1));
         assertThrows(IllegalArgumentException.class, () -> Settings.defaults().withFillerSentences(-1));
     }
+
+    @Test
+    void withoutDistractorFactsTheGoldFactIsTheOnlyFact() {
+        for (Example example : SyntheticMultiDocQa.generate(5, 100, Settings.defaults().withDistractorFacts(false))) {
+            String pattern = ".*" + factPattern(example.kind()) + ".*";
+            for (int d = 0; d < example.qa().docs().size(); d++) {
+                String doc = example.qa().docs().get(d);
+                assertEquals(d == example.goldIndex(), doc.matches(pattern), doc);
+                assertEquals(d == example.goldIndex(), AnswerAccuracy.score(doc, example.qa().answers().getFirst()) == 1.0, doc);
+            }
+        }
+    }
+
+    @Test
+    void aDrillAsksOneDistinctQuestionPerDocumentOverTheSameDocuments() {
+        for (long seed = 0; seed < 30; seed++) {
+            int n = 1 + (int) (seed % 8);
+            List<QaExample> drill = SyntheticMultiDocQa.drill(seed, n, SyntheticMultiDocQa.syntheticFiller(2));
+            assertEquals(n, drill.size());
+            assertEquals(n, new HashSet<>(drill.stream().map(QaExample::question).toList()).size(), "distinct questions: " + drill);
+            assertEquals(n, new HashSet<>(drill.stream().map(q -> q.answers().getFirst()).toList()).size(), "distinct answers: " + drill);
+            for (QaExample ask : drill) {
+                assertEquals(drill.getFirst().docs(), ask.docs(), "one shared context");
+                assertTrue(ask.docs().stream().anyMatch(d -> d.contains(ask.answers().getFirst())), ask.question() + " answered in " + ask.docs());
+            }
+            assertEquals(drill, SyntheticMultiDocQa.drill(seed, n, SyntheticMultiDocQa.syntheticFiller(2)), "deterministic in the seed");
+        }
+        assertThrows(IllegalArgumentException.class, () -> SyntheticMultiDocQa.drill(1, 0, SyntheticMultiDocQa.syntheticFiller(2)));
+    }
 }

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,5 +75,58 @@ class PretrainingMixtureTest {
     void sharesMustBeUsable() {
         assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.Shares(0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.Shares(-1, 1, 1));
+    }
+
+    @Test
+    void aScrambledCopyRestatesStreamTokensWithoutEos() {
+        PretrainingMixture m = new PretrainingMixture(BYTES, DOCS, "Restate the aforementioned Text.", EOS,
+                new PretrainingMixture.Shares(0, 0, 0, 1), 60, 3);
+        int[] instruction = BYTES.encode(" Restate the aforementioned Text. ");
+        java.util.Set<Integer> streamIds = new java.util.HashSet<>();
+        for (int id : PretrainingMixture.tokenStream(BYTES, DOCS, EOS)) streamIds.add(id);
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int i = 0; i < 20; i++) {
+            int[] seg = m.scrambledCopyTask(rng, 200);
+            int n = (seg.length - instruction.length - 1) / 2;
+            assertTrue(n >= 8 && n <= PretrainingMixture.MAX_SCRAMBLED_COPY_TOKENS, n + " tokens");
+            int[] text = Arrays.copyOf(seg, n);
+            assertArrayEquals(instruction, Arrays.copyOfRange(seg, n, n + instruction.length));
+            assertArrayEquals(text, Arrays.copyOfRange(seg, n + instruction.length, 2 * n + instruction.length));
+            assertEquals(EOS, seg[seg.length - 1]);
+            for (int id : text) assertTrue(id != EOS && streamIds.contains(id), "token " + id);
+        }
+        assertTrue(Arrays.stream(m.sequence(new SplittableRandom(6), 500)).anyMatch(id -> id == EOS), "segments are packed");
+    }
+
+    @Test
+    void aDrillAsksEveryDocumentsQuestionAfterOneContext() {
+        PretrainingMixture m = new PretrainingMixture(BYTES, DOCS, "Restate the aforementioned Text.", EOS,
+                new PretrainingMixture.Shares(0, 0, 1), 60, new PretrainingMixture.QaSegments(2, 4, 20, 100, true));
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int i = 0; i < 10; i++) {
+            String s = BYTES.decode(m.qaDrill(rng));
+            String[] asks = s.split("</s>");
+            int firstQuestion = s.indexOf(" Question: ");
+            String context = s.substring(0, firstQuestion);
+            assertTrue(asks.length >= 2 && asks.length <= 4, asks.length + " questions: " + s);
+            assertTrue(s.endsWith("</s>"), s);
+            for (String ask : asks) {
+                int a = ask.indexOf(" Answer: ");
+                assertTrue(ask.contains(" Question: ") && a > 0, ask);
+                assertTrue(context.contains(ask.substring(a + " Answer: ".length())), "answered in the context: " + s);
+            }
+        }
+        // a drill (hundreds of bytes) never fits 40 bytes: it gives way to text rather than being cut
+        String text = BYTES.decode(m.sequence(new SplittableRandom(8), 40));
+        assertFalse(text.contains("Question"), text);
+        assertTrue((String.join("</s>", DOCS) + "</s>").repeat(2).contains(text), text);
+    }
+
+    @Test
+    void qaSegmentBoundsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.QaSegments(0, 3, 10, 20, true));
+        assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.QaSegments(3, 2, 10, 20, true));
+        assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.QaSegments(2, 3, 30, 20, true));
+        assertThrows(IllegalArgumentException.class, () -> new PretrainingMixture.Shares(0, 0, 0, -1));
     }
 }
