@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
  * ended by EOS, drawn with the given shares:
  * <ul>
  *   <li>text: a window of the training documents (language);</li>
- *   <li>copy: "[text] Restate the aforementioned Text. [the same text]" (the copying the autoencoder builds on,
- *       in the instruction the autoencoder reads after the soft tokens);</li>
+ *   <li>copy: "[text] Restate the aforementioned Text. [the same text]", restated as often as the room holds (the
+ *       copying the autoencoder builds on, in the instruction the autoencoder reads after the soft tokens); a
+ *       scrambled copy does the same with random tokens;</li>
  *   <li>qa: real-text passages with one fact each, then " Question: ... Answer: ..." EOS (reading, as KEFT asks);
  *       as a drill, one such question and answer per document after the same context.</li>
  * </ul>
@@ -154,18 +155,23 @@ public final class PretrainingMixture {
         return Arrays.copyOfRange(stream, start, start + n);
     }
 
-    /** [text][instruction][text][EOS], the text between 8 tokens and what fits (at most maxCopyTokens). */
+    /**
+     * [text] then "[instruction][text]" as often as the room holds (at least once), then EOS; the text between 8
+     * tokens and what fits (at most maxCopyTokens). Every restatement after the first is predictable only by copying,
+     * which gives the induction circuit a steady gradient: with one restatement it did not form in our budgets
+     * (bench/RESULTS.md).
+     */
     int[] copyTask(SplittableRandom rng, int room) {
-        return restated(textWindow(rng, copyLength(rng, room, maxCopyTokens)));
+        return restated(textWindow(rng, copyLength(rng, room, maxCopyTokens)), room);
     }
 
-    /** [random tokens][instruction][the same tokens][EOS]: each token from a random position of the stream. */
+    /** As {@link #copyTask}, of random tokens, each from a random position of the stream. */
     int[] scrambledCopyTask(SplittableRandom rng, int room) {
         int[] text = new int[copyLength(rng, room, MAX_SCRAMBLED_COPY_TOKENS)];
         for (int i = 0; i < text.length; i++) {
             do text[i] = stream[rng.nextInt(stream.length)]; while (text[i] == eos);
         }
-        return restated(text);
+        return restated(text, room);
     }
 
     /** Between 8 tokens and what fits in the room (at most max); 8..max when not even 8 fit (the segment is cut). */
@@ -174,11 +180,15 @@ public final class PretrainingMixture {
         return fit < 8 ? 8 + rng.nextInt(Math.max(1, max - 7)) : 8 + rng.nextInt(fit - 7);
     }
 
-    private int[] restated(int[] text) {
-        int[] out = new int[2 * text.length + instruction.length + 1];
+    private int[] restated(int[] text, int room) {
+        int once = text.length + instruction.length;
+        int times = Math.max(1, (room - 1 - text.length) / once);
+        int[] out = new int[text.length + times * once + 1];
         System.arraycopy(text, 0, out, 0, text.length);
-        System.arraycopy(instruction, 0, out, text.length, instruction.length);
-        System.arraycopy(text, 0, out, text.length + instruction.length, text.length);
+        for (int r = 0, at = text.length; r < times; r++, at += once) {
+            System.arraycopy(instruction, 0, out, at, instruction.length);
+            System.arraycopy(text, 0, out, at + instruction.length, text.length);
+        }
         out[out.length - 1] = eos;
         return out;
     }

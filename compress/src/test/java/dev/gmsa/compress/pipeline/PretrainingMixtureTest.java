@@ -33,17 +33,19 @@ class PretrainingMixtureTest {
     }
 
     @Test
-    void aCopySegmentRestatesItsTextAfterTheInstruction() {
+    void aCopySegmentRestatesItsTextAsOftenAsTheRoomHolds() {
         PretrainingMixture m = mixture(0, 1, 0);
         SplittableRandom rng = new SplittableRandom(2);
+        String instruction = " Restate the aforementioned Text. ";
         for (int i = 0; i < 20; i++) {
-            int[] seg = m.copyTask(rng, 200);
+            int room = 60 + rng.nextInt(300);
+            int[] seg = m.copyTask(rng, room);
             assertEquals(EOS, seg[seg.length - 1]);
-            String s = BYTES.decode(Arrays.copyOf(seg, seg.length - 1));
-            int at = s.indexOf(" Restate the aforementioned Text. ");
-            assertTrue(at >= 0, s);
-            assertEquals(s.substring(0, at), s.substring(at + " Restate the aforementioned Text. ".length()), s);
-            assertTrue(seg.length <= 200, seg.length + " tokens for a room of 200");
+            String[] parts = BYTES.decode(Arrays.copyOf(seg, seg.length - 1)).split(instruction, -1);
+            assertTrue(parts.length >= 2, "restated at least once");
+            for (String p : parts) assertEquals(parts[0], p, "every restatement is the text");
+            assertTrue(seg.length <= room, seg.length + " tokens for a room of " + room);
+            assertTrue(seg.length + parts[0].length() + instruction.length() > room, "no room left for another restatement");
         }
     }
 
@@ -87,12 +89,17 @@ class PretrainingMixtureTest {
         SplittableRandom rng = new SplittableRandom(5);
         for (int i = 0; i < 20; i++) {
             int[] seg = m.scrambledCopyTask(rng, 200);
-            int n = (seg.length - instruction.length - 1) / 2;
+            int n = 0;
+            while (!Arrays.equals(instruction, Arrays.copyOfRange(seg, n, n + instruction.length))) n++;
             assertTrue(n >= 8 && n <= PretrainingMixture.MAX_SCRAMBLED_COPY_TOKENS, n + " tokens");
             int[] text = Arrays.copyOf(seg, n);
-            assertArrayEquals(instruction, Arrays.copyOfRange(seg, n, n + instruction.length));
-            assertArrayEquals(text, Arrays.copyOfRange(seg, n + instruction.length, 2 * n + instruction.length));
+            assertEquals(0, (seg.length - 1 - n) % (n + instruction.length), "whole restatements");
+            for (int at = n; at < seg.length - 1; at += n + instruction.length) {
+                assertArrayEquals(instruction, Arrays.copyOfRange(seg, at, at + instruction.length));
+                assertArrayEquals(text, Arrays.copyOfRange(seg, at + instruction.length, at + instruction.length + n));
+            }
             assertEquals(EOS, seg[seg.length - 1]);
+            assertTrue(seg.length <= 200);
             for (int id : text) assertTrue(id != EOS && streamIds.contains(id), "token " + id);
         }
         assertTrue(Arrays.stream(m.sequence(new SplittableRandom(6), 500)).anyMatch(id -> id == EOS), "segments are packed");
