@@ -38,6 +38,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab", defaultValue = "8192", description = "BPE vocabulary size (with --corpus; default: ${DEFAULT-VALUE})") int vocab;
     @Option(names = "--heads", description = "attention heads (default: hidden / 48 with --corpus, hidden / 32 without)") Integer heads;
     @Option(names = "--ffn", description = "feed-forward width (default: 8/3 hidden, rounded to 16)") Integer ffn;
+    @Option(names = "--tie-embeddings", description = "one matrix for input embeddings and output logits (with --corpus): copying then needs no per-token output map")
+    boolean tieEmbeddings;
     @Option(names = "--max-positions", defaultValue = "2048", description = "context length of the decoder (with --corpus)") int maxPositions;
     @Option(names = "--warmup", description = "warm-up steps (default: the recipe's, scaled to --steps)") Integer warmup;
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints (with --corpus)") int checkpointEvery;

@@ -40,7 +40,7 @@ final class RealTextDecoderPretraining {
         Tokenizer tokenizer = tokenizer(corpus);
         int bos = tokenizer.tokenId(BOS), eos = tokenizer.tokenId(EOS);
         if (bos < 0 || eos < 0) throw new IllegalArgumentException("the tokenizer has no " + BOS + " / " + EOS + " special tokens");
-        Transformer model = o.init != null ? initialWeights(o.init, tokenizer) : Transformer.randomInit(config(tokenizer.vocabSize(), bos, eos), o.seed);
+        Transformer model = o.init != null ? initialWeights(o.init, tokenizer, o.tieEmbeddings) : Transformer.randomInit(config(tokenizer.vocabSize(), bos, eos), o.seed);
         var mixture = new PretrainingMixture(tokenizer, corpus.train(), EmbeddedDefault.INSTRUCTION, eos,
                 shares(), 240, qaSegments());
         System.out.printf("train_documents=%d%nheld_out_documents=%d%ntrain_tokens=%d%nparams=%d%n", corpus.train().size(),
@@ -81,14 +81,24 @@ final class RealTextDecoderPretraining {
                 : new PretrainingMixture.QaSegments(docs[0], docs[1], PretrainingMixture.QA_PASSAGE_CHARS, Integer.MAX_VALUE, false);
     }
 
-    /** --init: the folder's weights as fresh F32 parameters (a BF16 folder is widened), checked against its tokenizer. */
-    private static Transformer initialWeights(Path folder, Tokenizer tokenizer) {
+    /**
+     * --init: the folder's weights as fresh F32 parameters (a BF16 folder is widened), checked against its tokenizer;
+     * with --tie-embeddings an untied model drops its output matrix and reads logits off its input embeddings.
+     */
+    private static Transformer initialWeights(Path folder, Tokenizer tokenizer, boolean tie) {
         try (PretrainedModel init = PretrainedModel.load(folder)) {
-            if (init.config().vocabSize() != tokenizer.vocabSize())
-                throw new IllegalArgumentException("--init " + folder + ": vocabulary " + init.config().vocabSize() + " but the tokenizer has " + tokenizer.vocabSize());
+            ModelConfig c = init.config();
+            if (c.vocabSize() != tokenizer.vocabSize())
+                throw new IllegalArgumentException("--init " + folder + ": vocabulary " + c.vocabSize() + " but the tokenizer has " + tokenizer.vocabSize());
             java.util.Map<String, dev.gmsa.tensor.Tensor> weights = new java.util.LinkedHashMap<>();
             init.model().parameters().forEach((name, v) -> weights.put(name, v.value().to(dev.gmsa.tensor.DType.F32).copy()));
-            return Transformer.fromWeights(init.config(), weights);
+            if (tie && !c.tieWordEmbeddings()) {
+                weights.remove("lm_head.weight");
+                c = new ModelConfig(c.architecture(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKeyValueHeads(),
+                        c.headDim(), c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.maxPositionEmbeddings(), true, c.qkvBias(),
+                        c.outputBias(), c.mlpBias(), c.qkNorm(), c.bosTokenIds(), c.eosTokenIds(), "float32");
+            }
+            return Transformer.fromWeights(c, weights);
         } catch (Exception e) {
             if (e instanceof RuntimeException r) throw r;
             throw new IllegalStateException("--init " + folder + ": " + e.getMessage(), e);
@@ -131,6 +141,6 @@ final class RealTextDecoderPretraining {
         if (hidden % heads != 0) throw new IllegalArgumentException("--hidden " + hidden + " is not a multiple of --heads " + heads);
         int ffn = o.ffn != null ? o.ffn : (int) (Math.round(hidden * 8 / 3.0 / 16) * 16);
         return new ModelConfig("llama", hidden, ffn, layers, heads, heads, hidden / heads, vocabSize, 1e-5, 10000.0, null,
-                o.maxPositions, false, false, false, false, false, List.of(bos), List.of(eos), "float32");
+                o.maxPositions, o.tieEmbeddings, false, false, false, false, List.of(bos), List.of(eos), "float32");
     }
 }

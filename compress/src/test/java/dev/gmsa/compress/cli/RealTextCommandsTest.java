@@ -102,6 +102,18 @@ class RealTextCommandsTest {
                 "--shares", "1,1,1,1,1", "--steps", "1").exit() != 0, "five shares are refused");
     }
 
+    @Test
+    void initCanTieTheEmbeddings() throws Exception {
+        Path tied = dir.resolve("tied");
+        CliRun run = CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", tied.toString(),
+                "--tie-embeddings", "--seq", "32", "--batch", "2", "--steps", "1", "--threads", "1");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.readString(tied.resolve("config.json")).contains("\"tie_word_embeddings\" : true")
+                || Files.readString(tied.resolve("config.json")).contains("\"tie_word_embeddings\":true"), Files.readString(tied.resolve("config.json")));
+        long untied = Long.parseLong(pretrain.value("params")), tiedParams = Long.parseLong(run.value("params"));
+        assertEquals(untied - 300L * 32, tiedParams, "the output matrix (vocab x hidden) is gone");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
