@@ -9,19 +9,19 @@ PEERS="${PEERS:-../shared/peers}"
 SIZES="${SIZES:-256 512 1024 2048 4096}"
 
 echo "# machine"; lscpu | grep -E 'Model name|^CPU\(s\)|L1d|L2|L3'; uptime
-./gmsa build >/dev/null
+bin/gmsa build >/dev/null
 
-echo "# ours: ./gmsa bench sgemm --size N --threads T --runs 7 --warmup 3"
+echo "# ours: bin/gmsa bench sgemm --size N --threads T --runs 7 --warmup 3"
 for t in 1 2; do for n in $SIZES; do
-  echo "sgemm n=$n t=$t $(./gmsa bench sgemm --size "$n" --threads "$t" --runs 7 --warmup 3 | tail -1)"
+  echo "sgemm n=$n t=$t $(bin/gmsa bench sgemm --size "$n" --threads "$t" --runs 7 --warmup 3 | tail -1)"
 done; done
 
 echo "# peer: NumPy/OpenBLAS"
 /usr/bin/python3 "$PEERS/sgemm.py" --sizes $SIZES --threads 1 2 --backends numpy --coretypes default --runs 7
 
-echo "# ours: ./gmsa bench gemv-bf16 --rows 8192 --cols 8192 --threads T"
+echo "# ours: bin/gmsa bench gemv-bf16 --rows 8192 --cols 8192 --threads T"
 for t in 1 2; do
-  echo "gemv-bf16 8192x8192 t=$t $(./gmsa bench gemv-bf16 --rows 8192 --cols 8192 --threads "$t" | tail -1)"
+  echo "gemv-bf16 8192x8192 t=$t $(bin/gmsa bench gemv-bf16 --rows 8192 --cols 8192 --threads "$t" | tail -1)"
 done
 
 echo "# peer: STREAM-like copy"

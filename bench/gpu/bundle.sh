@@ -2,7 +2,7 @@
 # Packs what a GPU machine WITHOUT Java needs to run the CUDA backend's tests and benchmarks into .gpu/ (ignored
 # by git, small enough to carry: ~30 MB): a jlink'd JDK 25 runtime (xz), the project's jars and their
 # dependencies, the tensor and transformer test classes, and JUnit's console launcher. Run it from the
-# repository root after a build (./gmsa builds on first use); then on the GPU machine: bash bench/gpu/on-device.sh
+# repository root after a build (bin/gmsa builds on first use); then on the GPU machine: bash bench/gpu/on-device.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JDK="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -12,7 +12,7 @@ FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 log="${OUT:-/tmp}/gpu-run.log"
 {
   nvidia-smi -L || true
-  "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.gmsa.compress.cli.Main devices
+  "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.gmsa.cli.Main devices
   if [ "$what" != bench ]; then
     # each module's tests run from its folder, as under Maven (some read their sources or fixtures relative to it)
     (cd tensor && "$JAVA" "${FLAGS[@]}" -jar ../.gpu/junit-console.jar execute --disable-banner --details=summary \

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * The autoencoder evidence of issue 5 in one command: every method (and LSA depth) trained with the same
+ * The autoencoder evidence in one command: every method (and LSA depth) trained with the same
  * budget against one frozen decoder, over several seeds and context lengths, then scored on held-out text at
  * each rate (teacher-forced loss next to the loss without soft tokens, greedy BLEU and prefix-EM, and the
  * same texts shifted by one token). Writes a markdown table and one convergence plot per context length.
@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ae-sweep", mixinStandardHelpOptions = true,
         description = "Train and score autoencoder variants on held-out text; prints key=value lines and a table.")
 final class AeSweepCommand implements Callable<Integer> {
-    @Option(names = "--decoder", required = true, description = "decoder model folder (./gmsa pretrain output or Hugging Face layout)")
+    @Option(names = "--decoder", required = true, description = "decoder model folder (bin/gmsa pretrain output or Hugging Face layout)")
     Path decoder;
     @Option(names = "--data", description = "JSONL {\"text\": ...}; its last --heldout documents are never trained on (default: generated stories)")
     Path data;
@@ -161,7 +161,7 @@ final class AeSweepCommand implements Callable<Integer> {
             }
         }
         plot.writePng(out.resolve("convergence-ctx" + context + ".png"));
-        // the same points as CSV, so runs made by separate processes can share one plot (./gmsa bench plot-curves)
+        // the same points as CSV, so runs made by separate processes can share one plot (bin/gmsa bench plot-curves)
         CurveFile.write(out.resolve("convergence-ctx" + context + ".csv"), points);
     }
 

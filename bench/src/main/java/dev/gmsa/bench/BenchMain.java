@@ -3,7 +3,7 @@ package dev.gmsa.bench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./gmsa bench <kernel>}: timed kernel runs that print their figures as key=value lines. */
+/** {@code bin/gmsa bench <kernel>}: timed kernel runs that print their figures as key=value lines. */
 @Command(name = "gmsa bench", mixinStandardHelpOptions = true,
         description = "Kernel benchmarks (median of timed runs after warm-up).",
         subcommands = {CommandLine.HelpCommand.class, SgemmCommand.class, GemvBf16Command.class, ModelBenchCommand.class,
@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 TokenizeBenchCommand.class})
 public final class BenchMain {
     public static void main(String[] args) {
-        // bad input (a missing file, an unavailable --device) is one line naming what is wrong, as in ./gmsa
-        System.exit(new CommandLine(new BenchMain()).setExecutionExceptionHandler(dev.gmsa.compress.cli.Main::reportError).execute(args));
+        // bad input (a missing file, an unavailable --device) is one line naming what is wrong, as in bin/gmsa
+        System.exit(new CommandLine(new BenchMain()).setExecutionExceptionHandler(dev.gmsa.cli.Main::reportError).execute(args));
     }
 }

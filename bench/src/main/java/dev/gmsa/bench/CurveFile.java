@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Loss curves as CSV ({@code run,step,loss}, one point per line after a header), so runs made by separate
- * processes can be drawn in one plot ({@code ./gmsa bench plot-curves}).
+ * processes can be drawn in one plot ({@code bin/gmsa bench plot-curves}).
  */
 final class CurveFile {
     static final String HEADER = "run,step,loss";

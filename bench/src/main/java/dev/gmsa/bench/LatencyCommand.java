@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * {@code gmsa bench latency}: end-to-end answer latency of the original prompt against GMSA on the same
- * random-weight decoder (issue 5, the paper's Table 7): compression, prefill and decode seconds shown apart,
+ * random-weight decoder (the paper's Table 7): compression, prefill and decode seconds shown apart,
  * medians over repeats, and speedup = original total / GMSA total.
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,

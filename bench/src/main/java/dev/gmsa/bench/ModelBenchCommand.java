@@ -33,7 +33,7 @@ final class ModelBenchCommand implements Callable<Integer> {
     String shape;
 
     @picocli.CommandLine.Mixin
-    dev.gmsa.compress.cli.DeviceOption device = new dev.gmsa.compress.cli.DeviceOption();
+    dev.gmsa.cli.DeviceOption device = new dev.gmsa.cli.DeviceOption();
 
     @Option(names = "--threads", defaultValue = "1", description = "worker threads (Parallel.setThreads)")
     int threads;

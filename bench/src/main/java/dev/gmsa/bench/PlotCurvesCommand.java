@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./gmsa bench plot-curves --out F.png CSV...}: draws the loss curves of several CSV files (written by
+ * {@code bin/gmsa bench plot-curves --out F.png CSV...}: draws the loss curves of several CSV files (written by
  * {@code ae-sweep}, one per process) in one plot, each run smoothed by a moving average over its points.
  */
 @Command(name = "plot-curves", mixinStandardHelpOptions = true,

@@ -24,7 +24,7 @@ final class SgemmCommand implements Callable<Integer> {
     int warmup;
 
     @picocli.CommandLine.Mixin
-    dev.gmsa.compress.cli.DeviceOption device = new dev.gmsa.compress.cli.DeviceOption();
+    dev.gmsa.cli.DeviceOption device = new dev.gmsa.cli.DeviceOption();
 
     @Override
     public Integer call() {

@@ -20,22 +20,36 @@ class AeSweepCommandTest {
     @TempDir Path dir;
 
     /** A few steps of two methods on a tiny embedded decoder: every (method, rate, shift) row, a plot, a table. */
+    /** bench ARGS with the CLI's error handler; exit code, stdout and stderr. */
+    private record Run(int exit, String out, String err) {
+        static Run of(String... args) {
+            PrintStream savedOut = System.out, savedErr = System.err;
+            ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+            try {
+                System.setOut(new PrintStream(out, true));
+                System.setErr(new PrintStream(err, true));
+                int exit = new CommandLine(new BenchMain()).setExecutionExceptionHandler(dev.gmsa.cli.Main::reportError).execute(args);
+                return new Run(exit, out.toString(), err.toString());
+            } finally {
+                System.setOut(savedOut);
+                System.setErr(savedErr);
+            }
+        }
+    }
+
+    private Path tinyDecoder() {
+        Path decoder = dir.resolve("decoder");
+        PretrainedModel.save(decoder, Transformer.randomInit(EmbeddedDefault.config(32, 1), 3), EmbeddedDefault.tokenizer());
+        return decoder;
+    }
+
     @Test
     void sweepScoresEveryVariantAndWritesTableAndPlot() throws Exception {
-        Path decoder = dir.resolve("decoder"), out = dir.resolve("sweep");
-        PretrainedModel.save(decoder, Transformer.randomInit(EmbeddedDefault.config(32, 1), 3), EmbeddedDefault.tokenizer());
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(captured, true));
-            code = new CommandLine(new BenchMain()).execute("ae-sweep", "--decoder", decoder.toString(), "--methods", "gmsa,tcp-ae",
-                    "--context-tokens", "12", "--rates", "4,8", "--steps", "3", "--batch", "2", "--heldout", "3", "--shift", "--out", out.toString());
-        } finally {
-            System.setOut(saved);
-        }
-        String text = captured.toString();
-        assertEquals(0, code, text);
+        Path decoder = tinyDecoder(), out = dir.resolve("sweep");
+        Run run = Run.of("ae-sweep", "--decoder", decoder.toString(), "--methods", "gmsa,tcp-ae",
+                "--context-tokens", "12", "--rates", "4,8", "--steps", "3", "--batch", "2", "--heldout", "3", "--shift", "--out", out.toString());
+        String text = run.out();
+        assertEquals(0, run.exit(), text + run.err());
         for (String method : new String[] {"gmsa", "tcp-ae"})
             for (String rate : new String[] {"r4", "r8"}) {
                 assertTrue(text.contains(method + "_ctx12_" + rate + "_seed1_bleu="), text);
@@ -49,9 +63,13 @@ class AeSweepCommandTest {
         assertEquals(8, Files.readAllLines(out.resolve("results.md")).stream().filter(l -> l.startsWith("| gmsa") || l.startsWith("| tcp-ae")).count());
     }
 
+    /** Every other argument valid (a real decoder, an output folder): the method name alone stops it, before any training. */
     @Test
     void unknownMethodFailsBeforeTraining() {
-        int code = new CommandLine(new BenchMain()).execute("ae-sweep", "--decoder", dir.toString(), "--methods", "nope");
-        assertTrue(code != 0);
+        Path out = dir.resolve("sweep");
+        Run run = Run.of("ae-sweep", "--decoder", tinyDecoder().toString(), "--methods", "gmsa,nope", "--out", out.toString());
+        assertEquals(1, run.exit(), "an execution error, not a parse error: " + run.err());
+        assertTrue(run.err().contains("unknown method nope"), run.err());
+        assertTrue(Files.notExists(out), "nothing trained or written");
     }
 }

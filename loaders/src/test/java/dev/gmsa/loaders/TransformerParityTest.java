@@ -18,6 +18,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,7 +82,7 @@ class TransformerParityTest {
         JsonNode grads = f.reference.get("grad");
         for (var entry : f.model.parameters().entrySet()) {
             JsonNode ref = grads.get(entry.getKey());
-            if (ref == null) continue;
+            assertNotNull(ref, name + ": the reference has no gradient for parameter " + entry.getKey());
             Tensor grad = entry.getValue().grad();
             float[] g = grad.toFloatArray();
             double l2 = 0;

@@ -43,7 +43,7 @@ final class CudaRuntime implements DeviceRuntime {
         Cuda cuda = Cuda.get();
         int count = cuda.deviceCount();
         if (index < 0 || index >= count)
-            throw new CudaException("CUDA: device " + index + " does not exist; there are " + count + " (see ./gmsa devices)");
+            throw new CudaException("CUDA: device " + index + " does not exist; there are " + count + " (see bin/gmsa devices)");
         return new CudaRuntime(cuda, cuda.device(index));
     }
 
