@@ -2,6 +2,7 @@ package dev.gmsa.loaders.safetensors;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gmsa.loaders.Json;
+import dev.gmsa.loaders.AtomicFiles;
 import dev.gmsa.loaders.LoadException;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
@@ -35,25 +36,13 @@ public final class SafetensorsWriter {
     /** Tensors are written in the map's iteration order. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         byte[] header = headerBytes(tensors, metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        AtomicFiles.writeFile(file, tmp -> {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
                 writeFully(out, ByteBuffer.wrap(header));
                 for (Tensor t : tensors.values()) writeData(out, t);
-                out.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw LoadException.of(file.toString(), "cannot write safetensors: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
+        });
     }
 
     /** The JSON header padded with spaces to a multiple of 8 bytes, so the data section starts aligned. */
@@ -110,12 +99,4 @@ public final class SafetensorsWriter {
         while (buf.hasRemaining()) out.write(buf);
     }
 
-    private static void deleteQuietly(Path p) {
-        if (p == null) return;
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // the original error is the one worth reporting
-        }
-    }
 }

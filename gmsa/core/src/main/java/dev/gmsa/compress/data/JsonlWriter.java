@@ -1,7 +1,9 @@
 package dev.gmsa.compress.data;
 
+import dev.gmsa.loaders.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,7 +15,7 @@ import java.util.List;
 /**
  * Writes the JSONL layouts the readers read: {@code {"text": ...}} for an autoencoder corpus and
  * {@code {"docs": [...], "question": ..., "answers": [...]}} for QA. The file appears whole or not
- * at all: records go to a temporary file in the same folder, which is then renamed over the target.
+ * at all ({@link AtomicFiles}).
  */
 public final class JsonlWriter {
     private JsonlWriter() {}
@@ -50,22 +52,11 @@ public final class JsonlWriter {
         out.write('\n');
     }
 
-    private static void writeAtomically(Path file, Body body) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path folder = target.getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                body.write(out);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary); // only still there if writing or renaming failed
-        }
+    private static void writeAtomically(Path file, Body body) {
+        AtomicFiles.write(file, out -> {
+            Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            body.write(text);
+            text.flush();
+        });
     }
 }

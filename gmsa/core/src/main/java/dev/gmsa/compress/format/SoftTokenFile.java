@@ -1,5 +1,6 @@
 package dev.gmsa.compress.format;
 
+import dev.gmsa.loaders.AtomicFiles;
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.gmsa.compress.format.fbs.ElementType;
 import dev.gmsa.compress.format.fbs.ModelIdentity;
@@ -78,15 +79,7 @@ public record SoftTokenFile(Identity identity, int rate, DType elementType, int 
         int windowsVector = SoftTokens.createWindowsVector(b, windowOffsets);
         int root = SoftTokens.createSoftTokens(b, FORMAT_VERSION, identityOffset, rate, elementTypeCode(elementType), contextTokens, windowsVector);
         SoftTokens.finishSoftTokensBuffer(b, root);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, b.sizedByteArray());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, b.sizedByteArray());
     }
 
     private static byte[] encode(Tensor t, DType type) {

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.pipeline;
 
+import dev.gmsa.loaders.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
@@ -111,9 +112,7 @@ public final class GmsaSystem implements AutoCloseable {
         manifest = manifest.withHashes(compressorHash(), decoderHash());
         // checkpoints are named relative to the folder, so a folder moved together with them (or shipped) still loads
         GmsaManifest portable = manifest.withModelPaths(relative(folder, manifest.decoder()), relative(folder, manifest.encoder()));
-        Path tmp = Files.createTempFile(folder, "gmsa", ".json.tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), portable);
-        Files.move(tmp, folder.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(folder.resolve(MANIFEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, portable));
     }
 
     /** A checkpoint path as the manifest stores it: relative to the GMSA folder. */

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.pipeline;
 
+import dev.gmsa.loaders.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.compress.model.KeftMode;
@@ -69,9 +70,7 @@ public final class OriginalPrompt implements AutoCloseable {
         deltas.forEach((n, v) -> values.put(n, v.value()));
         SafetensorsWriter.write(folder.resolve(DELTAS), values);
         String relative = folder.toAbsolutePath().normalize().relativize(decoderFolder.toAbsolutePath().normalize()).toString();
-        Path tmp = Files.createTempFile(folder, "original", ".json.tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), new Manifest(relative, mode.name()));
-        Files.move(tmp, folder.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(folder.resolve(MANIFEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, new Manifest(relative, mode.name())));
     }
 
     /** The trainable deltas (empty without fine-tuning). */

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.train;
 
+import dev.gmsa.loaders.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -42,10 +43,7 @@ public final class LossCurve {
             if (x.length == 0) continue;
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp.png");
-        BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // the encoder appends ".png" to the name it is given; AtomicFiles' temporary name ends in it
+        AtomicFiles.writeFile(file, tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG));
     }
 }
