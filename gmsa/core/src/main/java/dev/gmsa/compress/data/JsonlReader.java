@@ -1,7 +1,6 @@
 package dev.gmsa.compress.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
@@ -31,7 +30,7 @@ final class JsonlReader {
         T parse(JsonNode record) throws JsonFields.BadField;
     }
 
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = dev.gmsa.loaders.Json.MAPPER; // strict: duplicate keys and trailing tokens are errors
 
     private JsonlReader() {}
 

@@ -1,6 +1,7 @@
 package dev.gmsa.compress.pipeline;
 
 import dev.gmsa.loaders.AtomicFiles;
+import dev.gmsa.loaders.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
@@ -44,7 +45,7 @@ import java.util.Set;
  */
 public final class GmsaSystem implements AutoCloseable {
     public static final String MANIFEST = "gmsa.json", COMPRESSOR_WEIGHTS = "compressor.safetensors", KEFT_WEIGHTS = "keft.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER; // the project's one strict mapper
 
     private final PretrainedModel decoder;
     private final PretrainedModel encoder; // the same object when both come from one checkpoint

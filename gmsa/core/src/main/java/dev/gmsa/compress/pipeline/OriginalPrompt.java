@@ -1,6 +1,7 @@
 package dev.gmsa.compress.pipeline;
 
 import dev.gmsa.loaders.AtomicFiles;
+import dev.gmsa.loaders.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.compress.model.KeftMode;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public final class OriginalPrompt implements AutoCloseable {
     public static final String MANIFEST = "original.json", DELTAS = "keft.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER; // the project's one strict mapper
 
     /** What {@value #MANIFEST} holds. */
     public record Manifest(String decoder, String keftMode) {}

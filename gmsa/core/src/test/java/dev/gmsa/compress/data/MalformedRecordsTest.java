@@ -57,6 +57,12 @@ class MalformedRecordsTest {
     }
 
     @Test
+    void aDuplicateKeyIsBadJsonNotLastOneWins() throws IOException {
+        Path file = file("duplicate.jsonl", "{\"text\": \"ok\"}", "{\"text\": \"first\", \"text\": \"second\"}");
+        assertMalformed(file, 2, "bad JSON", () -> AutoencoderCorpusReader.read(file));
+    }
+
+    @Test
     void aRecordMustBeAnObject() throws IOException {
         Path file = file("array.jsonl", "{\"text\": \"ok\"}", "[\"text\"]");
         assertMalformed(file, 2, "must be a JSON object, found array", () -> AutoencoderCorpusReader.read(file));
