@@ -27,9 +27,6 @@ final class LatencyShapes {
 
     /** The same shape with another vocabulary size and {@link #MAX_POSITIONS} positions. */
     static ModelConfig resized(ModelConfig c, int vocab) {
-        return new ModelConfig(c.architecture(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(),
-                c.numKeyValueHeads(), c.headDim(), vocab, c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), MAX_POSITIONS,
-                c.tieWordEmbeddings(), c.qkvBias(), c.outputBias(), c.mlpBias(), c.qkNorm(), c.bosTokenIds(),
-                c.eosTokenIds(), c.dtype());
+        return c.toBuilder().vocabSize(vocab).maxPositionEmbeddings(MAX_POSITIONS).build();
     }
 }

@@ -71,8 +71,9 @@ final class ModelBenchCommand implements Callable<Integer> {
     }
 
     private static ModelConfig llama(int d, int ff, int layers, int heads, int kv, int vocab, int positions) {
-        return new ModelConfig("llama", d, ff, layers, heads, kv, d / heads, vocab, 1e-5, 10000.0, null, positions,
-                true, false, false, false, false, List.of(1), List.of(2), "float32");
+        return ModelConfig.builder().hiddenSize(d).intermediateSize(ff).numLayers(layers).numHeads(heads)
+                .numKeyValueHeads(kv).vocabSize(vocab).maxPositionEmbeddings(positions)
+                .tieWordEmbeddings(true).bosTokenIds(1).eosTokenIds(2).build();
     }
 
     @Override

@@ -6,7 +6,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the two timed paths feed the decoder and generate, on a tiny random decoder (2 layers, 32 dims). */
 class AnswerLatencyBenchmarkTest {
-    static final ModelConfig TINY = new ModelConfig("llama", 32, 64, 2, 4, 2, 8, 97, 1e-5, 10000.0, null, 256,
-            true, false, false, false, false, List.of(1), List.of(2), "float32");
+    static final ModelConfig TINY = ModelConfig.builder().hiddenSize(32).intermediateSize(64).numLayers(2).numHeads(4)
+            .numKeyValueHeads(2).headDim(8).vocabSize(97).maxPositionEmbeddings(256)
+            .tieWordEmbeddings(true).bosTokenIds(1).eosTokenIds(2).build();
 
     private static int[] ids(long seed, int n) {
         return LatencyCommand.randomIds(new SplittableRandom(seed), n, TINY.vocabSize());

@@ -21,8 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PretrainedModelTest {
     @Test
     void aSavedModelFolderLoadsBackWithTheSameConfigWeightsAndTokenizer(@TempDir Path dir) {
-        ModelConfig config = new ModelConfig("llama", 16, 32, 2, 2, 1, 8, 258, 1e-5, 500000.0,
-                new Llama3RopeScaling(8, 1, 4, 64), 128, false, false, false, false, false, List.of(256), List.of(257), "float32");
+        ModelConfig config = ModelConfig.builder().hiddenSize(16).intermediateSize(32).numLayers(2).numHeads(2)
+                .numKeyValueHeads(1).headDim(8).vocabSize(258).ropeTheta(500000.0)
+                .ropeScaling(new Llama3RopeScaling(8, 1, 4, 64)).maxPositionEmbeddings(128)
+                .bosTokenIds(256).eosTokenIds(257).build();
         Transformer model = Transformer.randomInit(config, 3);
         PretrainedModel.save(dir, model, new ByteTokenizer(List.of("<s>", "</s>")));
         try (PretrainedModel back = PretrainedModel.load(dir); var noGrad = Grad.disabled()) {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param qkNorm            RMS norm over each head of q and k before RoPE (Qwen3)
  * @param bosTokenIds       empty when the config names none; a list because some configs give several
  * @param dtype             the stored weights' dtype as the config names it ({@code float32}, {@code bfloat16}, ...)
+ *
+ * Build one by name with {@link #builder()} (or change a few fields of another with {@link #toBuilder()}); the
+ * canonical constructor is for the config reader, which has every field.
  */
 public record ModelConfig(
         String architecture,
@@ -59,6 +62,88 @@ public record ModelConfig(
         if (!(ropeTheta > 0)) throw new IllegalArgumentException("rope_theta must be > 0, got " + ropeTheta);
         bosTokenIds = List.copyOf(bosTokenIds);
         eosTokenIds = List.copyOf(eosTokenIds);
+    }
+
+    /**
+     * A LLaMA config with the sizes still to set: grouped-query sharing off (kv heads = heads), head size hidden /
+     * heads, RMS eps 1e-5, RoPE theta 10,000 unscaled, 2,048 positions, untied, no biases, no q/k norms, no BOS or
+     * EOS ids, float32.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every field of this config. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.architecture = architecture;
+        b.hiddenSize = hiddenSize;
+        b.intermediateSize = intermediateSize;
+        b.numLayers = numLayers;
+        b.numHeads = numHeads;
+        b.numKeyValueHeads = numKeyValueHeads;
+        b.headDim = headDim;
+        b.vocabSize = vocabSize;
+        b.rmsNormEps = rmsNormEps;
+        b.ropeTheta = ropeTheta;
+        b.ropeScaling = ropeScaling;
+        b.maxPositionEmbeddings = maxPositionEmbeddings;
+        b.tieWordEmbeddings = tieWordEmbeddings;
+        b.qkvBias = qkvBias;
+        b.outputBias = outputBias;
+        b.mlpBias = mlpBias;
+        b.qkNorm = qkNorm;
+        b.bosTokenIds = bosTokenIds;
+        b.eosTokenIds = eosTokenIds;
+        b.dtype = dtype;
+        return b;
+    }
+
+    /** Named fields for {@link ModelConfig}; sizes left unset (0) are reported by name when built. */
+    public static final class Builder {
+        private String architecture = "llama";
+        private int hiddenSize, intermediateSize, numLayers, numHeads, vocabSize;
+        private Integer numKeyValueHeads, headDim; // derived from the heads and the width unless set
+        private double rmsNormEps = 1e-5, ropeTheta = 10000.0;
+        private Llama3RopeScaling ropeScaling;
+        private int maxPositionEmbeddings = 2048;
+        private boolean tieWordEmbeddings, qkvBias, outputBias, mlpBias, qkNorm;
+        private List<Integer> bosTokenIds = List.of(), eosTokenIds = List.of();
+        private String dtype = "float32";
+
+        private Builder() {}
+
+        public Builder architecture(String v) { architecture = v; return this; }
+        public Builder hiddenSize(int v) { hiddenSize = v; return this; }
+        public Builder intermediateSize(int v) { intermediateSize = v; return this; }
+        public Builder numLayers(int v) { numLayers = v; return this; }
+        public Builder numHeads(int v) { numHeads = v; return this; }
+        public Builder numKeyValueHeads(int v) { numKeyValueHeads = v; return this; }
+        public Builder headDim(int v) { headDim = v; return this; }
+        public Builder vocabSize(int v) { vocabSize = v; return this; }
+        public Builder rmsNormEps(double v) { rmsNormEps = v; return this; }
+        public Builder ropeTheta(double v) { ropeTheta = v; return this; }
+        public Builder ropeScaling(Llama3RopeScaling v) { ropeScaling = v; return this; }
+        public Builder maxPositionEmbeddings(int v) { maxPositionEmbeddings = v; return this; }
+        public Builder tieWordEmbeddings(boolean v) { tieWordEmbeddings = v; return this; }
+        public Builder qkvBias(boolean v) { qkvBias = v; return this; }
+        public Builder outputBias(boolean v) { outputBias = v; return this; }
+        public Builder mlpBias(boolean v) { mlpBias = v; return this; }
+        public Builder qkNorm(boolean v) { qkNorm = v; return this; }
+        public Builder bosTokenIds(Integer... ids) { bosTokenIds = List.of(ids); return this; }
+        public Builder eosTokenIds(Integer... ids) { eosTokenIds = List.of(ids); return this; }
+        public Builder bosTokenIds(List<Integer> ids) { bosTokenIds = ids; return this; }
+        public Builder eosTokenIds(List<Integer> ids) { eosTokenIds = ids; return this; }
+        public Builder dtype(String v) { dtype = v; return this; }
+
+        public ModelConfig build() {
+            int heads = numHeads;
+            int kv = numKeyValueHeads != null ? numKeyValueHeads : heads;
+            int hd = headDim != null ? headDim : (heads > 0 ? hiddenSize / heads : 0);
+            return new ModelConfig(architecture, hiddenSize, intermediateSize, numLayers, heads, kv, hd, vocabSize, rmsNormEps,
+                    ropeTheta, ropeScaling, maxPositionEmbeddings, tieWordEmbeddings, qkvBias, outputBias, mlpBias, qkNorm,
+                    bosTokenIds, eosTokenIds, dtype);
+        }
     }
 
     private static void requirePositive(String key, int value) {

@@ -24,10 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class AttentionProbeTest {
     // 6 query heads sharing 2 kv heads; LLaMA with head dim 6, Qwen3 with q/k norms and head dim 8 != 36 / 6
-    private static final ModelConfig LLAMA = new ModelConfig("llama", 36, 40, 2, 6, 2, 6, 50, 1e-5, 10000.0, null, 64,
-            false, false, false, false, false, List.of(1), List.of(2), "float32");
-    private static final ModelConfig QWEN3 = new ModelConfig("qwen3", 36, 40, 2, 6, 2, 8, 50, 1e-6, 1000000.0, null, 64,
-            true, false, false, false, true, List.of(), List.of(2), "float32");
+    private static final ModelConfig LLAMA = ModelConfig.builder().hiddenSize(36).intermediateSize(40).numLayers(2).numHeads(6)
+            .numKeyValueHeads(2).headDim(6).vocabSize(50).maxPositionEmbeddings(64).bosTokenIds(1)
+            .eosTokenIds(2).build();
+    private static final ModelConfig QWEN3 = ModelConfig.builder().architecture("qwen3").hiddenSize(36).intermediateSize(40).numLayers(2)
+            .numHeads(6).numKeyValueHeads(2).headDim(8).vocabSize(50).rmsNormEps(1e-6)
+            .ropeTheta(1000000.0).maxPositionEmbeddings(64).tieWordEmbeddings(true).qkNorm(true)
+            .eosTokenIds(2).build();
     private static final int[] IDS = {3, 17, 5, 42, 8, 8, 31};
 
     /** Probabilities per layer of one forward. */

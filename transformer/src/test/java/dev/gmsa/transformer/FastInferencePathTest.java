@@ -5,7 +5,6 @@ import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class FastInferencePathTest {
     // 3 layers, 6 query heads sharing 2 kv heads, head dim 6, vocab 50
-    private static final ModelConfig CONFIG = new ModelConfig("llama", 36, 40, 3, 6, 2, 6, 50, 1e-5, 10000.0, null, 64,
-            false, false, false, false, false, List.of(1), List.of(2), "float32");
+    private static final ModelConfig CONFIG = ModelConfig.builder().hiddenSize(36).intermediateSize(40).numLayers(3).numHeads(6)
+            .numKeyValueHeads(2).headDim(6).vocabSize(50).maxPositionEmbeddings(64).bosTokenIds(1)
+            .eosTokenIds(2).build();
     private static final int[] IDS = {3, 17, 5, 42, 8, 8, 31};
 
     @Test

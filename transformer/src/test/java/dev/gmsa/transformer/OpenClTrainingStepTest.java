@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same losses and weights as on the CPU. CI installs PoCL, so there a missing driver fails the test.
  */
 class OpenClTrainingStepTest {
-    private static final ModelConfig TINY = new ModelConfig("llama", 32, 64, 2, 4, 2, 8, 50, 1e-5, 10000.0, null, 64,
-            false, false, false, false, false, List.of(), List.of(), "float32");
+    private static final ModelConfig TINY = ModelConfig.builder().hiddenSize(32).intermediateSize(64).numLayers(2).numHeads(4)
+            .numKeyValueHeads(2).headDim(8).vocabSize(50).maxPositionEmbeddings(64).build();
 
     private static float[] train(Backend backend, List<float[]> finalWeights) {
         return Backends.with(backend, () -> {

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AutoencoderTrainingTest {
-    private static final ModelConfig TINY = new ModelConfig("llama", 32, 64, 2, 4, 2, 8, 40, 1e-5, 10000.0, null, 128,
-            true, false, false, false, false, List.of(), List.of(39), "float32");
+    private static final ModelConfig TINY = ModelConfig.builder().hiddenSize(32).intermediateSize(64).numLayers(2).numHeads(4)
+            .numKeyValueHeads(2).headDim(8).vocabSize(40).maxPositionEmbeddings(128)
+            .tieWordEmbeddings(true).eosTokenIds(39).build();
 
     /** A random decoder with real spread (N(0, 1/fan_in) matrices, N(0, 1) embeddings), so its logits are not flat. */
     private static Transformer spreadDecoder(long seed) {

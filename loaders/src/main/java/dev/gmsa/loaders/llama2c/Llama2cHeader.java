@@ -6,7 +6,6 @@ import dev.gmsa.transformer.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * The header of a llama2.c checkpoint, in either of its two fp32 formats:
@@ -81,9 +80,10 @@ public record Llama2cHeader(int version, int headerBytes, int dim, int hiddenDim
 
     /** llama2.c's fixed choices: LLaMA-2 architecture, theta 10000, eps 1e-5, sentencepiece BOS 1 / EOS 2. */
     public ModelConfig toConfig() {
-        return new ModelConfig("llama", dim, hiddenDim, numLayers, numHeads, numKvHeads, headSize(), vocabSize,
-                1e-5, 10000.0, null, seqLen, sharedClassifier, false, false, false, false,
-                List.of(1), List.of(2), "float32");
+        return ModelConfig.builder().hiddenSize(dim).intermediateSize(hiddenDim).numLayers(numLayers)
+                .numHeads(numHeads).numKeyValueHeads(numKvHeads).headDim(headSize())
+                .vocabSize(vocabSize).maxPositionEmbeddings(seqLen)
+                .tieWordEmbeddings(sharedClassifier).bosTokenIds(1).eosTokenIds(2).build();
     }
 
     public String describe() {

@@ -5,7 +5,6 @@ import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.Transformer;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +22,8 @@ final class SuccessorModel {
     /** @param successors successors[u] = the tokens that may follow u (empty: all logits are 0) */
     static Transformer create(int vocab, int[][] successors) {
         int d = vocab; // one-hot embeddings need a dimension per token
-        ModelConfig config = new ModelConfig("llama", d, 8, 1, 2, 1, 4, vocab, 1e-6, 10000, null, 256,
-                false, false, false, false, false, List.of(), List.of(), "float32");
+        ModelConfig config = ModelConfig.builder().hiddenSize(d).intermediateSize(8).numLayers(1).numHeads(2).numKeyValueHeads(1)
+                .headDim(4).vocabSize(vocab).rmsNormEps(1e-6).maxPositionEmbeddings(256).build();
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (String name : Transformer.expectedNames(config)) {
             int[] shape = Transformer.shapeOf(config, name);

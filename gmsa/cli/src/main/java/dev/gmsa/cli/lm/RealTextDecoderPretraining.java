@@ -94,9 +94,7 @@ final class RealTextDecoderPretraining {
             init.model().parameters().forEach((name, v) -> weights.put(name, v.value().to(dev.gmsa.tensor.DType.F32).copy()));
             if (tie && !c.tieWordEmbeddings()) {
                 weights.remove("lm_head.weight");
-                c = new ModelConfig(c.architecture(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKeyValueHeads(),
-                        c.headDim(), c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.maxPositionEmbeddings(), true, c.qkvBias(),
-                        c.outputBias(), c.mlpBias(), c.qkNorm(), c.bosTokenIds(), c.eosTokenIds(), "float32");
+                c = c.toBuilder().tieWordEmbeddings(true).dtype("float32").build();
             }
             return Transformer.fromWeights(c, weights);
         } catch (Exception e) {
@@ -140,7 +138,8 @@ final class RealTextDecoderPretraining {
         int heads = o.heads != null ? o.heads : Math.max(1, hidden / 48);
         if (hidden % heads != 0) throw new IllegalArgumentException("--hidden " + hidden + " is not a multiple of --heads " + heads);
         int ffn = o.ffn != null ? o.ffn : (int) (Math.round(hidden * 8 / 3.0 / 16) * 16);
-        return new ModelConfig("llama", hidden, ffn, layers, heads, heads, hidden / heads, vocabSize, 1e-5, 10000.0, null,
-                o.maxPositions, o.tieEmbeddings, false, false, false, false, List.of(bos), List.of(eos), "float32");
+        return ModelConfig.builder().hiddenSize(hidden).intermediateSize(ffn).numLayers(layers).numHeads(heads)
+                .vocabSize(vocabSize).maxPositionEmbeddings(o.maxPositions)
+                .tieWordEmbeddings(o.tieEmbeddings).bosTokenIds(bos).eosTokenIds(eos).build();
     }
 }

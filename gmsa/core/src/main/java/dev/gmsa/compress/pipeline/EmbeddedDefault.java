@@ -53,8 +53,9 @@ public final class EmbeddedDefault {
         int heads = Math.max(1, hidden / 32);
         int ffn = (int) (Math.round(hidden * 8 / 3.0 / 16) * 16);
         WordTokenizer t = tokenizer();
-        return new ModelConfig("llama", hidden, ffn, layers, heads, heads, hidden / heads, t.vocabSize(), 1e-5, 10000.0, null,
-                1024, true, false, false, false, false, List.of(t.tokenId(BOS)), List.of(t.tokenId(EOS)), "float32");
+        return ModelConfig.builder().hiddenSize(hidden).intermediateSize(ffn).numLayers(layers).numHeads(heads)
+                .vocabSize(t.vocabSize()).maxPositionEmbeddings(1024).tieWordEmbeddings(true)
+                .bosTokenIds(t.tokenId(BOS)).eosTokenIds(t.tokenId(EOS)).build();
     }
 
     /** A story of roughly {@code bytes} bytes, cut at a word boundary. */

@@ -6,7 +6,6 @@ import dev.gmsa.transformer.ModelConfig;
 import dev.gmsa.transformer.Transformer;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Tiny random LLaMAs with real spread, and float comparisons, for the architecture tests of this package. */
 final class TinyModels {
     /** 3 layers, width 32, 4 query heads over 2 KV heads, 40 tokens (EOS 39). */
-    static final ModelConfig CONFIG = new ModelConfig("llama", 32, 64, 3, 4, 2, 8, 40, 1e-5, 10000.0, null, 128,
-            true, false, false, false, false, List.of(), List.of(39), "float32");
+    static final ModelConfig CONFIG = ModelConfig.builder().hiddenSize(32).intermediateSize(64).numLayers(3).numHeads(4)
+            .numKeyValueHeads(2).headDim(8).vocabSize(40).maxPositionEmbeddings(128)
+            .tieWordEmbeddings(true).eosTokenIds(39).build();
     static final int EOS = 39;
 
     private TinyModels() {}

@@ -24,9 +24,10 @@ final class TinyModels {
     static ModelConfig config(Tokenizer tokenizer, int hidden, int maxPositions) {
         int heads = Math.max(1, hidden / 32);
         int ffn = (int) (Math.round(hidden * 8 / 3.0 / 16) * 16);
-        return new ModelConfig("llama", hidden, ffn, 2, heads, heads, hidden / heads, tokenizer.vocabSize(), 1e-5, 10000.0, null,
-                maxPositions, true, false, false, false, false, List.of(tokenizer.tokenId(EmbeddedDefault.BOS)),
-                List.of(tokenizer.tokenId(EmbeddedDefault.EOS)), "float32");
+        return ModelConfig.builder().hiddenSize(hidden).intermediateSize(ffn).numLayers(2).numHeads(heads)
+                .vocabSize(tokenizer.vocabSize()).maxPositionEmbeddings(maxPositions)
+                .tieWordEmbeddings(true).bosTokenIds(tokenizer.tokenId(EmbeddedDefault.BOS))
+                .eosTokenIds(tokenizer.tokenId(EmbeddedDefault.EOS)).build();
     }
 
     /** A random model with real spread (N(0, 1/fan_in) matrices, N(0, 1) embeddings), so its logits are not flat. */

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A run killed after a checkpoint and resumed continues exactly as if it had never stopped. */
 class TrainingResumeTest {
-    private static final ModelConfig TINY = new ModelConfig("llama", 16, 32, 2, 2, 1, 8, 30, 1e-5, 10000.0, null, 64,
-            true, false, false, false, false, List.of(), List.of(29), "float32");
+    private static final ModelConfig TINY = ModelConfig.builder().hiddenSize(16).intermediateSize(32).numLayers(2).numHeads(2)
+            .numKeyValueHeads(1).headDim(8).vocabSize(30).maxPositionEmbeddings(64)
+            .tieWordEmbeddings(true).eosTokenIds(29).build();
     private static final int[] TEXT = {1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5};
 
     private static Compressor compressor(Transformer decoder) {
