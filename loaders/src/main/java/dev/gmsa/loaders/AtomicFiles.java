@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The project's one way to write a file: readers (and a crash at any moment) see the old content or the new, never
@@ -53,7 +55,7 @@ public final class AtomicFiles {
             Files.createDirectories(target.getParent());
             String name = target.getFileName().toString();
             int dot = name.lastIndexOf('.');
-            tmp = Files.createTempFile(target.getParent(), "." + name + ".", dot > 0 ? ".tmp" + name.substring(dot) : ".tmp");
+            tmp = createTemporary(target.getParent(), "." + name + ".", dot > 0 ? ".tmp" + name.substring(dot) : ".tmp");
             content.writeTo(tmp);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 channel.force(true); // durable before the rename makes it visible
@@ -64,6 +66,21 @@ public final class AtomicFiles {
             throw LoadException.of(file.toString(), "cannot write: " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * A new empty file with a unique name. Not Files.createTempFile: that makes it owner-only (0600), and a model
+     * folder written for others to read would keep those permissions after the rename.
+     */
+    private static Path createTemporary(Path folder, String prefix, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = folder.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + suffix);
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) throw e;
+            }
         }
     }
 

@@ -31,6 +31,10 @@ class AtomicFilesTest {
         AtomicFiles.write(file, out -> out.write("{\"x\": 2}".getBytes(StandardCharsets.UTF_8)));
         assertEquals("{\"x\": 2}", Files.readString(file), "replaced");
         assertEquals(List.of("config.json"), filesIn(file.getParent()));
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            var plain = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain")));
+            assertEquals(plain, Files.getPosixFilePermissions(file), "what any new file gets (the umask's), not createTempFile's 0600");
+        }
     }
 
     @Test
