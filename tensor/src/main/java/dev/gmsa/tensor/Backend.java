@@ -11,6 +11,12 @@ package dev.gmsa.tensor;
 public interface Backend {
     String name();
 
+    /**
+     * Waits until every operation issued so far has finished (for timing: reads such as {@link #download} already
+     * wait). The CPU backends run each operation to completion before returning, so theirs has nothing to wait for.
+     */
+    default void synchronize() {}
+
     /** A zero-filled buffer of {@code length} elements. */
     Storage allocate(DType dtype, int length);
 

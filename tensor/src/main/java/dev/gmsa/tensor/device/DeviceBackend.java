@@ -44,8 +44,9 @@ public abstract class DeviceBackend implements Backend {
         return transfers;
     }
 
-    /** Waits for every launched kernel (for timing; reads already wait). */
-    public void finish() {
+    /** Waits for every launched kernel. */
+    @Override
+    public void synchronize() {
         runtime.finish();
     }
 

@@ -125,6 +125,7 @@ public abstract class DeviceKernelsContract {
             TransferStats.Snapshot before = backend.transferStats().snapshot();
             Tensor x = Tensor.of(new float[64 * 48], 64, 48);
             Tensor y = x.mT().matmul(x).softmax().add(1f).sum(0, true).mT().contiguous(); // [48, 1]
+            backend.synchronize(); // waits for the kernels without reading anything back
             TransferStats.Snapshot afterCompute = backend.transferStats().snapshot().minus(before);
             assertEquals(1, afterCompute.uploads(), "one upload (Tensor.of): " + afterCompute);
             assertEquals(64 * 48 * 4, afterCompute.uploadedBytes());
