@@ -35,6 +35,13 @@ public final class ModelFingerprint {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /** One fingerprint for two: of the trained part and of the frozen part of a model (order matters). */
+    public static String combine(String trained, String frozen) {
+        MessageDigest sha = sha256();
+        sha.update(("trained:" + trained + "\nfrozen:" + frozen).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
     private static float[] sample(Tensor t) {
         int n = t.numel();
         Tensor flat = t.reshape(n);

@@ -52,7 +52,7 @@ public final class GmsaSystem implements AutoCloseable {
     private final Compressor compressor;
     private GmsaManifest manifest;
     private Map<String, Var> keftDeltas = Map.of();
-    private String decoderHash;
+    private String encoderBaseHash, decoderBaseHash; // frozen weights: hashed once, on first use
     private TokenizerPair tokenizers;
 
     private GmsaSystem(PretrainedModel decoder, PretrainedModel encoder, Compressor compressor, GmsaManifest manifest) {
@@ -137,19 +137,28 @@ public final class GmsaSystem implements AutoCloseable {
 
     // ---------------------------------------------------------------- identity
 
+    /**
+     * The compressor's identity: its trainable weights (small, and changed by every training step, so hashed each
+     * time) combined with the frozen encoder base's hash, computed once.
+     */
     private String compressorHash() {
-        Map<String, Tensor> all = values(compressor.trainableParameters());
-        encoder.model().parameters().forEach((n, v) -> all.put("encoder-base/" + n, v.value()));
-        return ModelFingerprint.of(all);
+        if (encoderBaseHash == null) encoderBaseHash = frozenHash(encoder.model().parameters(), compressor.trainableParameters());
+        return ModelFingerprint.combine(ModelFingerprint.of(values(compressor.trainableParameters())), encoderBaseHash);
     }
 
+    /** The decoder's identity: the frozen base's hash (computed once) combined with the KEFT deltas, if any. */
     private String decoderHash() {
-        if (decoderHash == null) {
-            Map<String, Tensor> all = values(decoder.model().parameters());
-            keftDeltas.forEach((n, v) -> all.put(n, v.value()));
-            decoderHash = ModelFingerprint.of(all);
-        }
-        return decoderHash;
+        if (decoderBaseHash == null) decoderBaseHash = frozenHash(decoder.model().parameters(), keftDeltas);
+        return keftDeltas.isEmpty() ? decoderBaseHash : ModelFingerprint.combine(ModelFingerprint.of(values(keftDeltas)), decoderBaseHash);
+    }
+
+    /** The hash of the parameters that no optimizer here updates (those not among {@code trained}). */
+    private static String frozenHash(Map<String, Var> parameters, Map<String, Var> trained) {
+        Map<String, Tensor> frozen = new LinkedHashMap<>();
+        parameters.forEach((n, v) -> {
+            if (!trained.containsValue(v)) frozen.put(n, v.value());
+        });
+        return ModelFingerprint.of(frozen);
     }
 
     /** The models soft tokens made by this system belong to. */
@@ -235,7 +244,7 @@ public final class GmsaSystem implements AutoCloseable {
         if (!keftDeltas.isEmpty()) throw new IllegalStateException("KEFT deltas are already attached");
         keftDeltas = mode.attach(decoder.model());
         manifest = manifest.withKeft(mode);
-        decoderHash = null;
+        decoderBaseHash = null; // the deltas may wrap base weights: which are frozen is decided again
         return keftDeltas;
     }
 

@@ -97,6 +97,26 @@ class GmsaSystemTest {
         }
     }
 
+    /** The frozen base weights are hashed once; whatever training changes (its parameters, KEFT deltas) shows at once. */
+    @Test
+    void theIdentityFollowsTrainedWeightsAndOnlyThem(@TempDir Path tmp) {
+        Path dec = decoderFolder(tmp.resolve("dec"), 32, 1);
+        try (GmsaSystem s = GmsaSystem.create(manifest(CompressorSpec.gmsa(1, 1, LORA), dec, dec), 5)) {
+            SoftTokenFile.Identity first = s.identity();
+            assertEquals(first, s.identity(), "nothing trained, nothing changed");
+            s.compressor().trainableParameters().values().iterator().next().value().fillInPlace(0.25f);
+            SoftTokenFile.Identity trained = s.identity();
+            assertTrue(!trained.compressorHash().equals(first.compressorHash()), "a trained compressor is another compressor");
+            assertEquals(first.decoderHash(), trained.decoderHash());
+            var deltas = s.startKeft(KeftMode.QKV);
+            String attached = s.identity().decoderHash();
+            assertEquals(attached, s.identity().decoderHash());
+            deltas.values().iterator().next().value().fillInPlace(0.5f);
+            assertTrue(!attached.equals(s.identity().decoderHash()), "trained deltas make another decoder");
+            assertEquals(s.identity().compressorHash(), trained.compressorHash(), "KEFT leaves the compressor alone");
+        }
+    }
+
     @Test
     void keftTrainsOnlyTheQkvDeltasAndLowersTheAnswerLoss(@TempDir Path tmp) {
         Path dec = decoderFolder(tmp.resolve("dec"), 32, 2);
