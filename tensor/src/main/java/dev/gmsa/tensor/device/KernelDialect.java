@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The kernels are one set of sources (resources dev/gmsa/tensor/kernels/*.cl) written in OpenCL C plus a few
  * macros; a dialect's prelude defines those macros (and, for CUDA, the OpenCL built-ins the kernels call), so
- * the same text compiles as OpenCL C or as CUDA C++. A program's full source is prelude + common.cl + program.
+ * the same text compiles as OpenCL C or as CUDA C++. A program's full source is prelude + opcodes.h
+ * ({@link KernelOpCodes}) + common.cl + program.
  */
 public enum KernelDialect {
     OPENCL("prelude_opencl.h"),
@@ -26,7 +27,7 @@ public enum KernelDialect {
 
     /** The text to hand to the compiler for {@code program} (one of {@link #PROGRAMS}). */
     public String source(String program) {
-        return resource(prelude) + "\n" + resource("common.cl") + "\n" + resource(program + ".cl");
+        return resource(prelude) + "\n" + resource(KernelOpCodes.FILE) + "\n" + resource("common.cl") + "\n" + resource(program + ".cl");
     }
 
     /** A file of the kernel folder, or a {@link DeviceException} naming it when the jar lacks it. */

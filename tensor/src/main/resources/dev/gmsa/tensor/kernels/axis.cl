@@ -1,9 +1,6 @@
 // Kernels over one axis of a view split as [outer, len, inner] (row-major element (o, l, in) is
 // number (o * len + l) * inner + in): reduce, argmax, groupMeanPool, indexSelect, indexAdd.
 
-#define OP_SUM 0
-#define OP_MEAN 1
-#define OP_MAX 2
 
 // One work-item per output (o, in).
 KERNEL void reduce_axis(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov,
@@ -11,12 +8,12 @@ KERNEL void reduce_axis(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* ou
     int i = get_global_id(0);
     if (i >= outer * inner) return;
     int o = i / inner, in = i % inner;
-    real acc = op == OP_MAX ? -INFINITY : 0;
+    real acc = op == REDUCE_MAX ? -INFINITY : 0;
     for (int l = 0; l < len; l++) {
         real v = load_at(x, &xv, (o * len + l) * inner + in);
-        acc = op == OP_MAX ? max_nan(acc, v) : acc + v;
+        acc = op == REDUCE_MAX ? max_nan(acc, v) : acc + v;
     }
-    if (op == OP_MEAN) acc /= len;
+    if (op == REDUCE_MEAN) acc /= len;
     store_at(out, &ov, i, (float) acc);
 }
 
@@ -24,13 +21,13 @@ KERNEL void reduce_axis(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* ou
 KERNEL void reduce_rows(int op, GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov, int len) {
     LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
-    real acc = op == OP_MAX ? -INFINITY : 0;
+    real acc = op == REDUCE_MAX ? -INFINITY : 0;
     for (int l = lid; l < len; l += ROW_WG) {
         real v = load_at(x, &xv, row * len + l);
-        acc = op == OP_MAX ? max_nan(acc, v) : acc + v;
+        acc = op == REDUCE_MAX ? max_nan(acc, v) : acc + v;
     }
-    acc = op == OP_MAX ? group_max(acc, scratch) : group_sum(acc, scratch);
-    if (op == OP_MEAN) acc /= len;
+    acc = op == REDUCE_MAX ? group_max(acc, scratch) : group_sum(acc, scratch);
+    if (op == REDUCE_MEAN) acc /= len;
     if (lid == 0) store_at(out, &ov, row, (float) acc);
 }
 

@@ -4,11 +4,7 @@
 // Arithmetic that the reference does in double uses `real` (see the preludes).
 
 #define MAX_RANK 8
-// DType ordinals
-#define DT_F32 0
-#define DT_BF16 1
-#define DT_F16 2
-#define DT_I32 3
+// DT_*, UNARY_*, BINARY_*, REDUCE_*: the Java enums' ordinals, defined before this file (KernelOpCodes)
 
 // A strided view: element [i0, .., ir-1] lives at offset + sum(i_d * stride[d]) of its buffer.
 // Must match KernelLaunch.tensor (dev.gmsa.tensor.device) byte for byte.

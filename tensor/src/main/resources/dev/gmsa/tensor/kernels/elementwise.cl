@@ -15,28 +15,29 @@ KERNEL void fill_view(GLOBAL uchar* dst, View dv, float value, int n) {
     store_at(dst, &dv, i, value);
 }
 
-// UnaryOp ordinals; the math follows UnaryOp.apply (double where the reference uses double).
+// UnaryOp; the math follows UnaryOp.apply (double where the reference uses double).
 DEVICE float unary_op(int op, float xf) {
     real x = xf;
     switch (op) {
-        case 0: return -xf;                                                   // NEG
-        case 1: return (float) exp(x);                                        // EXP
-        case 2: return (float) log(x);                                        // LOG
-        case 3: return (float) sqrt(x);                                       // SQRT
-        case 4: return (float) ((real) 1 / sqrt(x));                          // RSQRT
-        case 5: return (float) tanh(x);                                       // TANH
-        case 6: return (float) ((real) 1 / ((real) 1 + exp(-x)));             // SIGMOID
-        case 7: return (float) (x / ((real) 1 + exp(-x)));                    // SILU
-        case 8: {                                                             // GELU, tanh approximation
+        case UNARY_NEG: return -xf;
+        case UNARY_EXP: return (float) exp(x);
+        case UNARY_LOG: return (float) log(x);
+        case UNARY_SQRT: return (float) sqrt(x);
+        case UNARY_RSQRT: return (float) ((real) 1 / sqrt(x));
+        case UNARY_TANH: return (float) tanh(x);
+        case UNARY_SIGMOID: return (float) ((real) 1 / ((real) 1 + exp(-x)));
+        case UNARY_SILU: return (float) (x / ((real) 1 + exp(-x)));
+        case UNARY_GELU: { // tanh approximation
             real inner = (real) 0.7978845608028654 * (x + (real) 0.044715 * x * x * x);
             return (float) ((real) 0.5 * x * ((real) 1 + tanh(inner)));
         }
-        case 9: return xf > 0 ? xf : 0.0f;                                    // RELU
-        case 10: return fabs(xf);                                             // ABS
-        case 11: return xf * xf;                                              // SQUARE
-        case 12: return (float) ((real) 1 / x);                               // RECIPROCAL
-        case 13: return (float) sin(x);                                       // SIN
-        default: return (float) cos(x);                                       // COS
+        case UNARY_RELU: return xf > 0 ? xf : 0.0f;
+        case UNARY_ABS: return fabs(xf);
+        case UNARY_SQUARE: return xf * xf;
+        case UNARY_RECIPROCAL: return (float) ((real) 1 / x);
+        case UNARY_SIN: return (float) sin(x);
+        case UNARY_COS: return (float) cos(x);
+        default: return NAN; // an op code no enum has
     }
 }
 
@@ -65,18 +66,19 @@ DEVICE float java_pow(float a, float b) {
     return (float) pow((real) a, (real) b);
 }
 
-// BinaryOp ordinals.
+// BinaryOp.
 DEVICE float binary_op(int op, float a, float b) {
     switch (op) {
-        case 0: return a + b;
-        case 1: return a - b;
-        case 2: return a * b;
-        case 3: return (float) ((real) a / (real) b); // correctly rounded either way
-        case 4: return java_max(a, b);
-        case 5: return java_min(a, b);
-        case 6: return java_pow(a, b);
-        case 7: return a > b ? 1.0f : 0.0f;
-        default: return a == b ? 1.0f : 0.0f;
+        case BINARY_ADD: return a + b;
+        case BINARY_SUB: return a - b;
+        case BINARY_MUL: return a * b;
+        case BINARY_DIV: return (float) ((real) a / (real) b); // correctly rounded either way
+        case BINARY_MAX: return java_max(a, b);
+        case BINARY_MIN: return java_min(a, b);
+        case BINARY_POW: return java_pow(a, b);
+        case BINARY_GT: return a > b ? 1.0f : 0.0f;
+        case BINARY_EQ: return a == b ? 1.0f : 0.0f;
+        default: return NAN; // an op code no enum has
     }
 }
 
