@@ -101,17 +101,35 @@ public final class Compressor {
         return align(summary);
     }
 
+    /** One window of a long context and its soft tokens [1, ceil(length / rate), decoderDim]. */
+    public record WindowSoftTokens(int firstToken, int length, Var softTokens) {}
+
     /**
      * A context longer than one window, compressed window by window (the sliding scheme of the authors'
-     * rebuttal): each window of at most {@code window} tokens becomes its own soft tokens, all concatenated.
+     * rebuttal): each window of at most {@code window} tokens becomes its own soft tokens. The one window loop:
+     * files keep the windows apart ({@code GmsaSystem.compress}), the decoder reads them concatenated.
      */
-    public Var compressWindows(int[] ids, int rate, int window) {
+    public List<WindowSoftTokens> compressEachWindow(int[] ids, int rate, int window) {
         if (window < 1) throw new IllegalArgumentException("compress: window must be >= 1, got " + window);
-        if (ids.length <= window) return compress(ids, rate);
-        java.util.List<Var> parts = new ArrayList<>();
-        for (int start = 0; start < ids.length; start += window)
-            parts.add(compress(Arrays.copyOfRange(ids, start, Math.min(ids.length, start + window)), rate));
-        return Var.concat(1, parts.toArray(Var[]::new));
+        List<WindowSoftTokens> out = new ArrayList<>();
+        for (int start = 0; start < ids.length; start += window) {
+            int[] w = Arrays.copyOfRange(ids, start, Math.min(ids.length, start + window));
+            out.add(new WindowSoftTokens(start, w.length, compress(w, rate)));
+        }
+        return out;
+    }
+
+    /** {@link #compressEachWindow}'s soft tokens concatenated: [1, G, decoderDim]. */
+    public Var compressWindows(int[] ids, int rate, int window) {
+        List<WindowSoftTokens> windows = compressEachWindow(ids, rate, window);
+        if (windows.size() == 1) return windows.get(0).softTokens();
+        return Var.concat(1, windows.stream().map(WindowSoftTokens::softTokens).toArray(Var[]::new));
+    }
+
+    /** Soft tokens a context of {@code length} tokens becomes when each window is compressed on its own. */
+    public static int softTokenCount(int length, int rate, int window) {
+        int full = length / window, rest = length % window;
+        return full * softTokenCount(window, rate) + (rest == 0 ? 0 : softTokenCount(rest, rate));
     }
 
     /** Ids the encoder's embedding cannot look up mean the text was tokenized for another model. */

@@ -256,23 +256,15 @@ public final class GmsaSystem implements AutoCloseable {
         int[] ids = encoderTokenizer().encode(context);
         if (ids.length == 0) throw new IllegalArgumentException("compress: the context is empty");
         if (rate < 1) throw new IllegalArgumentException("compress: rate must be >= 1, got " + rate);
-        DecoderInput.requireFits(decoder.model(), softTokenCount(ids.length, rate), instructionIds().length,
+        DecoderInput.requireFits(decoder.model(), Compressor.softTokenCount(ids.length, rate, manifest.window()), instructionIds().length,
                 "compress (" + ids.length + " context tokens in " + ceilDiv(ids.length, manifest.window()) + " windows of "
                         + manifest.window() + ", rate " + rate + ")");
         List<SoftTokenFile.WindowTokens> windows = new ArrayList<>();
         try (var noGrad = Grad.disabled()) {
-            for (int start = 0; start < ids.length; start += manifest.window()) {
-                int[] w = java.util.Arrays.copyOfRange(ids, start, Math.min(ids.length, start + manifest.window()));
-                windows.add(new SoftTokenFile.WindowTokens(start, w.length, compressor.compress(w, rate).value().select(0, 0)));
-            }
+            for (var w : compressor.compressEachWindow(ids, rate, manifest.window()))
+                windows.add(new SoftTokenFile.WindowTokens(w.firstToken(), w.length(), w.softTokens().value().select(0, 0)));
         }
         return new SoftTokenFile(identity(), rate, storage, ids.length, windows);
-    }
-
-    /** Soft tokens a context of {@code length} encoder tokens becomes: each window compressed on its own. */
-    private int softTokenCount(int length, int rate) {
-        int window = manifest.window(), full = length / window, rest = length % window;
-        return full * Compressor.softTokenCount(window, rate) + (rest == 0 ? 0 : Compressor.softTokenCount(rest, rate));
     }
 
     private static int ceilDiv(int a, int b) {
