@@ -94,7 +94,7 @@ final class AeSweepCommand implements Callable<Integer> {
             Tokenizer tokenizer = system.decoderTokenizer();
             Split split = split(tokenizer, context, seed);
             var task = new AutoencoderTraining.Task(batch, rates.stream().mapToInt(Integer::intValue).toArray(), system.instructionIds(), system.eos());
-            var settings = new TrainingLoop.Settings(steps, lr, warmup > 0 ? warmup : Math.max(1, steps / 20), 2f, 0f, seed, null, 0);
+            var settings = TrainingLoop.Settings.of(steps, lr).warmup(warmup > 0 ? warmup : Math.max(1, steps / 20)).clip(2f).seed(seed);
             var result = AutoencoderTraining.train(system.compressor(), system.decoderModel(), split.training()::draw, task, settings, null);
             curves.computeIfAbsent(label, k -> new ArrayList<>()).add(result.losses());
             List<Score> scores = new ArrayList<>();

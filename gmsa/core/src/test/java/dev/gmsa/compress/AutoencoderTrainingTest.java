@@ -80,7 +80,7 @@ class AutoencoderTrainingTest {
                 TINY, weights(decoder), decoder, 16, 5);
         int[] text = {3, 14, 15, 9, 2, 6, 5, 35, 8, 9, 7, 9};
         var task = new AutoencoderTraining.Task(1, new int[] {4}, new int[] {1}, 39);
-        var settings = new TrainingLoop.Settings(40, 3e-2f, 2, 2.0f, 0f, 6, null, 0);
+        var settings = TrainingLoop.Settings.of(40, 3e-2f).warmup(2).clip(2.0f).seed(6);
         float[] losses = AutoencoderTraining.train(gmsa, decoder, rng -> text, task, settings, null).losses();
         assertTrue(losses[losses.length - 1] < 0.7f * losses[0], "loss should fall: first " + losses[0] + ", last " + losses[losses.length - 1]);
         assertTrue(decoder.parameters().values().stream().allMatch(p -> p.grad() == null), "the decoder stays frozen");

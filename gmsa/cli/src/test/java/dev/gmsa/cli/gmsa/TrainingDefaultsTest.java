@@ -66,7 +66,7 @@ class TrainingDefaultsTest {
         int steps = gradients.length, warmup = 2;
         float lr = 0.1f, clip = 2f, weightDecay = 0.1f, start = 0.7f;
         Var w = Var.param("w", Tensor.of(new float[] {start}, 1));
-        TrainingLoop.run("defaults", Map.of("w", w), new TrainingLoop.Settings(steps, lr, warmup, clip, weightDecay, 1, null, 0),
+        TrainingLoop.run("defaults", Map.of("w", w), TrainingLoop.Settings.of(steps, lr).warmup(warmup).clip(clip).weightDecay(weightDecay),
                 (step, rng) -> {
                     Var loss = w.mul(gradients[step]).sum(); // d loss / d w = gradients[step]
                     loss.backward();

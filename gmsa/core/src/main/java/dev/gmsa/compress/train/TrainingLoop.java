@@ -25,6 +25,32 @@ public final class TrainingLoop {
             if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
             if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
         }
+
+        /** {@code steps} at a peak {@code learningRate}: no warm-up, clip 1, no weight decay, seed 1, no checkpoint. */
+        public static Settings of(int steps, float learningRate) {
+            return new Settings(steps, learningRate, 0, 1f, 0f, 1, null, 0);
+        }
+
+        public Settings warmup(int warmup) {
+            return new Settings(steps, learningRate, warmup, clipNorm, weightDecay, seed, checkpoint, checkpointEvery);
+        }
+
+        public Settings clip(float norm) {
+            return new Settings(steps, learningRate, warmupSteps, norm, weightDecay, seed, checkpoint, checkpointEvery);
+        }
+
+        public Settings weightDecay(float decay) {
+            return new Settings(steps, learningRate, warmupSteps, clipNorm, decay, seed, checkpoint, checkpointEvery);
+        }
+
+        public Settings seed(long s) {
+            return new Settings(steps, learningRate, warmupSteps, clipNorm, weightDecay, s, checkpoint, checkpointEvery);
+        }
+
+        /** Resumable from {@code file}, written every {@code every} steps (0: only at the end). */
+        public Settings checkpoint(Path file, int every) {
+            return new Settings(steps, learningRate, warmupSteps, clipNorm, weightDecay, seed, file, every);
+        }
     }
 
     /** One step's work: run the batch, call backward on it, and say what it cost. */

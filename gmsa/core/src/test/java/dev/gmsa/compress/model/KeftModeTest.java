@@ -68,7 +68,7 @@ class KeftModeTest {
         List<KeftTraining.Example> examples = List.of(
                 new KeftTraining.Example(CONTEXT, new int[] {1, 2}, new int[] {5, 6, 7}),
                 new KeftTraining.Example(java.util.Arrays.copyOf(CONTEXT, 9), new int[] {1, 4}, new int[] {8, 30}));
-        var settings = new TrainingLoop.Settings(4, 1e-2f, 1, 2f, 0f, 3, null, 0);
+        var settings = TrainingLoop.Settings.of(4, 1e-2f).warmup(1).clip(2f).seed(3);
         float[] losses = KeftTraining.train("keft", compressor, decoder, deltas, examples, new KeftTraining.Task(2, 4, 16, TinyModels.EOS),
                 settings, null).losses();
         assertTrue(losses[3] < losses[0], mode + ": the answer loss falls, " + losses[0] + " -> " + losses[3]);

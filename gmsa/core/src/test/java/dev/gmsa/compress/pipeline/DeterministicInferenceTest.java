@@ -72,7 +72,7 @@ class DeterministicInferenceTest {
             assertFalse(s.compressor().isTraining(), "a new compressor is in inference mode");
             int[] text = s.encoderTokenizer().encode(TEXT);
             boolean[] seenTraining = {false};
-            var settings = new TrainingLoop.Settings(2, 1e-3f, 1, 2f, 0f, 3, null, 0);
+            var settings = TrainingLoop.Settings.of(2, 1e-3f).warmup(1).clip(2f).seed(3);
             AutoencoderTraining.train(s.compressor(), s.decoderModel(), rng -> {
                 seenTraining[0] |= s.compressor().isTraining();
                 return text;
@@ -99,7 +99,7 @@ class DeterministicInferenceTest {
             }
             var trainable = s.startKeft(KeftMode.QKV);
             float[] losses = KeftTraining.train("keft", s.compressor(), s.decoderModel(), trainable, List.of(ex),
-                    new KeftTraining.Task(1, 4, 64, s.eos()), new TrainingLoop.Settings(1, 1e-3f, 1, 2f, 0f, 9, null, 0), null).losses();
+                    new KeftTraining.Task(1, 4, 64, s.eos()), TrainingLoop.Settings.of(1, 1e-3f).warmup(1).clip(2f).seed(9), null).losses();
             assertEquals(expected, losses[0], 1e-4f * Math.abs(expected));
             assertFalse(s.compressor().isTraining());
         }

@@ -128,7 +128,7 @@ class GmsaSystemTest {
             float[] before = s.decoderModel().parameters().get("model.layers.0.self_attn.q_proj.weight").value().toFloatArray();
             var trainable = s.startKeft(KeftMode.QKV);
             assertEquals(2 * 3, trainable.size(), "q, k and v deltas of both layers");
-            var settings = new TrainingLoop.Settings(30, 3e-3f, 2, 2f, 0f, 9, null, 0);
+            var settings = TrainingLoop.Settings.of(30, 3e-3f).warmup(2).clip(2f).seed(9);
             float[] losses = KeftTraining.train("keft", s.compressor(), s.decoderModel(), trainable, examples,
                     new KeftTraining.Task(2, 4, 16, s.eos()), settings, null).losses();
             assertTrue(losses[29] < losses[0] * 0.8, "KEFT loss falls: " + losses[0] + " -> " + losses[29]);

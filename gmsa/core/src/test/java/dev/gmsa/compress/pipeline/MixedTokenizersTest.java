@@ -63,7 +63,7 @@ class MixedTokenizersTest {
                 var soft = s.compressor().compress(encoderIds, 4);
                 expectedFirstLoss = DecoderInput.of(s.decoderModel(), soft, s.instructionIds(), decoderIds, s.eos()).loss(s.decoderModel()).item();
             }
-            var settings = new TrainingLoop.Settings(4, 3e-3f, 1, 2f, 0f, 3, null, 0);
+            var settings = TrainingLoop.Settings.of(4, 3e-3f).warmup(1).clip(2f).seed(3);
             float[] losses = AutoencoderTraining.train(s.compressor(), s.decoderModel(), rng -> encoderIds, task, settings, null).losses();
             assertEquals(expectedFirstLoss, losses[0], 1e-4f * expectedFirstLoss, "step 1 scores the decoder's ids of the text");
             for (float l : losses) assertTrue(Float.isFinite(l));
@@ -107,7 +107,7 @@ class MixedTokenizersTest {
 
             var trainable = s.startKeft(KeftMode.QKV);
             float[] losses = KeftTraining.train("keft", s.compressor(), s.decoderModel(), trainable, List.of(ex),
-                    new KeftTraining.Task(1, 4, 64, s.eos()), new TrainingLoop.Settings(2, 1e-3f, 1, 2f, 0f, 9, null, 0), null).losses();
+                    new KeftTraining.Task(1, 4, 64, s.eos()), TrainingLoop.Settings.of(2, 1e-3f).warmup(1).clip(2f).seed(9), null).losses();
             assertTrue(Float.isFinite(losses[1]));
 
             var qaScores = s.evaluateQa(List.of(qa), 4, 4);

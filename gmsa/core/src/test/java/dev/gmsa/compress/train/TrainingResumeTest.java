@@ -34,7 +34,7 @@ class TrainingResumeTest {
 
     private static float[] trainAe(Compressor c, Transformer decoder, int steps, Path checkpoint) {
         var task = new AutoencoderTraining.Task(2, new int[] {2, 4}, new int[] {3}, 29);
-        var settings = new TrainingLoop.Settings(steps, 1e-2f, 2, 2f, 0.01f, 11, checkpoint, 2);
+        var settings = TrainingLoop.Settings.of(steps, 1e-2f).warmup(2).clip(2f).weightDecay(0.01f).seed(11).checkpoint(checkpoint, 2);
         return AutoencoderTraining.train(c, decoder, rng -> java.util.Arrays.copyOfRange(TEXT, rng.nextInt(10), 10 + rng.nextInt(10)),
                 task, settings, null).losses();
     }
@@ -49,7 +49,7 @@ class TrainingResumeTest {
         Path ckpt = dir.resolve("ae.safetensors");
         Transformer decoderC = Transformer.randomInit(TINY, 1);
         var task = new AutoencoderTraining.Task(2, new int[] {2, 4}, new int[] {3}, 29);
-        var four = new TrainingLoop.Settings(6, 1e-2f, 2, 2f, 0.01f, 11, ckpt, 2);
+        var four = TrainingLoop.Settings.of(6, 1e-2f).warmup(2).clip(2f).weightDecay(0.01f).seed(11).checkpoint(ckpt, 2);
         Compressor c = compressor(decoderC);
         assertThrows(RuntimeException.class, () -> AutoencoderTraining.train(c, decoderC,
                 new java.util.function.Function<java.util.SplittableRandom, int[]>() {
@@ -77,7 +77,7 @@ class TrainingResumeTest {
         Transformer decoder = Transformer.randomInit(TINY, 1);
         trainAe(compressor(decoder), decoder, 2, ckpt);
         Transformer model = Transformer.randomInit(TINY, 2);
-        var settings = new TrainingLoop.Settings(2, 1e-2f, 1, 1f, 0f, 11, ckpt, 0);
+        var settings = TrainingLoop.Settings.of(2, 1e-2f).warmup(1).seed(11).checkpoint(ckpt, 0);
         var e = assertThrows(IllegalArgumentException.class, () -> LanguageModelTraining.train(model, TEXT, 1, 8, settings, null));
         assertTrue(e.getMessage().contains("cannot resume run pretrain"), e.getMessage());
     }
