@@ -3,7 +3,6 @@ package dev.gmsa.loaders.safetensors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gmsa.loaders.Json;
 import dev.gmsa.loaders.AtomicFiles;
-import dev.gmsa.loaders.LoadException;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
 
@@ -12,9 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
