@@ -578,9 +578,8 @@ public final class Var {
         if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("Var.dropout: p must lie in [0, 1], got " + p);
         if (p == 0f) return this;
         float keptScale = p == 1f ? 0f : 1f / (1f - p);
-        float[] keep = new float[numel()];
-        for (int i = 0; i < keep.length; i++) keep[i] = rng.nextFloat() < p ? 0f : keptScale;
-        Tensor mask = new Tensor(value.backend().upload(keep), shape(), Shape.contiguousStrides(shape()), 0);
+        Tensor u = Tensor.uniform(value.backend(), rng.nextLong(), shape()); // drawn on the device, not uploaded
+        Tensor mask = Tensor.scalarLike(u, p).zip(BinaryOp.GT, u).neg().add(1f).mul(keptScale); // u >= p: kept
         return mul(constant(mask));
     }
 
@@ -590,11 +589,12 @@ public final class Var {
      */
     public Var crossEntropy(Tensor targets, int ignoreIndex) {
         Var logits = this;
-        Tensor loss = logits.value.crossEntropy(targets, ignoreIndex); // validates shapes and targets
-        float perRow = 1f / Math.max(Tensor.countNotIgnored(targets, ignoreIndex), 1);
-        return record(loss, dy -> {
-            Tensor dLogits = zerosLike(logits.value);
-            logits.value.backend().crossEntropyBackward(logits.value, targets, ignoreIndex, dy.item() * perRow, dLogits);
+        Tensor perRow = logits.value.crossEntropyPerRow(targets, ignoreIndex); // validates shapes and targets
+        Tensor counted = Tensor.countedTargets(targets, ignoreIndex);
+        return record(perRow.sum().div(counted), dy -> {
+            Tensor dLogits = Tensor.empty(logits.value.backend(), DType.F32, logits.value.shape()); // every element written
+            // dy / counted stays a device scalar: the backward reads nothing back to the host
+            logits.value.backend().crossEntropyBackward(logits.value, targets, ignoreIndex, dy.div(counted), dLogits);
             logits.accumulate(dLogits);
         }, logits);
     }
@@ -608,24 +608,22 @@ public final class Var {
         Tensor out = x.value.groupMeanPool(axis, groupSize); // validates
         int a = Shape.axis(axis, rank(), "groupMeanPool");
         return record(out, dy -> {
-            int length = x.size(a);
-            int[] groupOf = new int[length];
-            float[] inverseGroupLength = new float[length];
-            for (int pos = 0; pos < length; pos++) {
-                int group = pos / groupSize, start = group * groupSize, end = Math.min(start + groupSize, length);
-                groupOf[pos] = group;
-                inverseGroupLength[pos] = 1f / (end - start);
-            }
-            int[] scaleShape = new int[rank()];
-            Arrays.fill(scaleShape, 1);
-            scaleShape[a] = length;
-            Tensor ids = new Tensor(dy.backend().upload(groupOf), new int[] {length}, new int[] {1}, 0);
-            Tensor scale = new Tensor(dy.backend().upload(inverseGroupLength), scaleShape, Shape.contiguousStrides(scaleShape), 0);
-            x.accumulate(dy.indexSelect(a, ids).mul(scale));
+            int length = x.size(a), groups = dy.size(a), last = length - (groups - 1) * groupSize;
+            int[] lengthsShape = new int[rank()];
+            Arrays.fill(lengthsShape, 1);
+            lengthsShape[a] = groups;
+            Tensor groupLengths = Tensor.empty(dy.backend(), DType.F32, groups); // filled on the backend, not uploaded
+            groupLengths.fillInPlace(groupSize);
+            groupLengths.narrow(0, groups - 1, 1).fillInPlace(last);
+            Tensor perGroup = dy.div(groupLengths.reshape(lengthsShape));      // [.., G, ..]
+            int[] repeated = perGroup.unsqueeze(a + 1).shape();
+            repeated[a + 1] = groupSize;                                         // [.., G, groupSize, ..]
+            int[] spread = Shape.withAxis(perGroup.shape(), a, groups * groupSize);
+            x.accumulate(perGroup.unsqueeze(a + 1).expand(repeated).reshape(spread).narrow(a, 0, length));
         }, x);
     }
 
     private static Tensor zerosLike(Tensor like) {
-        return Tensor.empty(like.backend(), DType.F32, like.shape()); // backends hand out zero-filled buffers
+        return Tensor.zeros(like.backend(), DType.F32, like.shape());
     }
 }

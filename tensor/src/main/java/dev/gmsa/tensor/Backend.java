@@ -17,7 +17,12 @@ public interface Backend {
      */
     default void synchronize() {}
 
-    /** A zero-filled buffer of {@code length} elements. */
+    /**
+     * A buffer of {@code length} elements whose contents are undefined: every kernel writes each element of its
+     * out, and a caller that needs zeros asks for them ({@link Tensor#zeros(Backend, DType, int...)}). Under
+     * {@link Allocations#POISONED} (the tests) the elements are NaN (I32: a large negative id), so a reliance on
+     * zero-filled memory fails loudly instead of passing by luck.
+     */
     Storage allocate(DType dtype, int length);
 
     /** Copies host floats into a new F32 buffer of this backend. */
@@ -36,6 +41,15 @@ public interface Backend {
     void copy(Tensor src, Tensor dst);
 
     void fill(Tensor dst, float value);
+
+    /** out[i] = i, the row-major number of each element of a contiguous F32 out (exact up to 2^24). */
+    void iota(Tensor out);
+
+    /**
+     * out[i] = a uniform value in [0, 1) that depends only on (seed, i) ({@link CounterHash}): the same values on
+     * every backend, drawn where out lives. out is contiguous F32.
+     */
+    void uniform(Tensor out, long seed);
 
     void unary(UnaryOp op, Tensor x, Tensor out);
 
@@ -86,9 +100,9 @@ public interface Backend {
 
     /**
      * d loss / d logits for loss = scale * sum of per-row cross-entropies: scale * (softmax - onehot), zero
-     * for ignored rows.
+     * for ignored rows. scale is a one-element F32 tensor read by the kernel (a mean's dy / count stays on the device).
      */
-    void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out);
+    void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out);
 
     /**
      * Means over groups of {@code groupSize} consecutive positions along {@code axis}; the last group may be

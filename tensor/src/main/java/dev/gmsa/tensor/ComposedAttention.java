@@ -40,11 +40,10 @@ final class ComposedAttention {
     private static Tensor maskedScores(Backend backend, Tensor q, Tensor k, float scale, int causalOffset) {
         int t = q.size(2), s = k.size(2);
         Tensor scores = q.matmul(repeatHeads(k, q.size(1)).mT()).mul(scale);
-        float[] future = new float[t * s];
-        for (int i = 0; i < t; i++)
-            for (int j = causalOffset + i + 1; j < s; j++) future[i * s + j] = 1f;
-        Tensor mask = new Tensor(backend.upload(future), new int[] {t, s}, new int[] {s, 1}, 0);
-        return scores.maskedFill(mask, Float.NEGATIVE_INFINITY);
+        Tensor queryPosition = Tensor.arange(backend, t).add(causalOffset).reshape(t, 1);
+        Tensor keyPosition = Tensor.arange(backend, s).reshape(1, s);
+        Tensor future = keyPosition.zip(BinaryOp.GT, queryPosition);           // [t, s], built on the backend
+        return scores.maskedFill(future, Float.NEGATIVE_INFINITY);
     }
 
     /** [B, KV, S, hd] -> [B, H, S, hd]: each key/value head serves H / KV consecutive query heads. */

@@ -48,11 +48,18 @@ public final class Tensor {
     }
 
     public static Tensor zeros(int... shape) {
-        return empty(DType.F32, shape);
+        return zeros(Backends.current(), DType.F32, shape);
+    }
+
+    /** A tensor of zeros on {@code backend} (allocations are not zero-filled: see {@link Backend#allocate}). */
+    public static Tensor zeros(Backend backend, DType dtype, int... shape) {
+        Tensor t = empty(backend, dtype, shape);
+        backend.fill(t, 0f);
+        return t;
     }
 
     public static Tensor full(float value, int... shape) {
-        Tensor t = zeros(shape);
+        Tensor t = empty(DType.F32, shape);
         t.backend().fill(t, value);
         return t;
     }
@@ -77,14 +84,27 @@ public final class Tensor {
         int[] s = shape.length == 0 ? new int[] {data.length} : shape.clone();
         if (Shape.numel(s) != data.length)
             throw new ShapeException("Tensor.ofInts: " + data.length + " values do not fill shape " + Shape.str(s));
-        return new Tensor(Backends.current().upload(data.clone()), s, Shape.contiguousStrides(s), 0);
+        Storage storage = Backends.current().upload(data.clone());
+        storage.knownIds(IdSummary.of(data)); // lets ops validate these ids without reading them back
+        return new Tensor(storage, s, Shape.contiguousStrides(s), 0);
     }
 
-    /** 0, 1, ..., n-1 as F32. */
+    /** 0, 1, ..., n-1 as F32, made on the current backend (no host-to-device copy). */
     public static Tensor arange(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = i;
-        return of(v);
+        return arange(Backends.current(), n);
+    }
+
+    public static Tensor arange(Backend backend, int n) {
+        Tensor out = empty(backend, DType.F32, n);
+        backend.iota(out);
+        return out;
+    }
+
+    /** Uniform values in [0, 1) drawn on the backend itself from (seed, element number): see {@link Backend#uniform}. */
+    public static Tensor uniform(Backend backend, long seed, int... shape) {
+        Tensor out = empty(backend, DType.F32, shape);
+        backend.uniform(out, seed);
+        return out;
     }
 
     /** Independent N(0, std^2) values from a seeded generator (same seed, same values). */
@@ -369,10 +389,12 @@ public final class Tensor {
 
     /** Writes {@code src} (broadcast to this view's shape) into this view's elements. */
     public void copyFrom(Tensor src) {
+        storage.knownIds(null); // the values changed: what was known of them no longer holds
         backend().copy(src.expand(shape), this);
     }
 
     public void fillInPlace(float value) {
+        storage.knownIds(null);
         backend().fill(this, value);
     }
 
@@ -400,7 +422,8 @@ public final class Tensor {
         return zip(op, Tensor.scalarLike(this, other));
     }
 
-    private static Tensor scalarLike(Tensor like, float value) {
+    /** A 0-d F32 tensor holding value on like's backend (filled there: no host-to-device copy). */
+    public static Tensor scalarLike(Tensor like, float value) {
         Tensor t = empty(like.backend(), DType.F32, 1);
         like.backend().fill(t, value);
         return t.reshape();
@@ -482,6 +505,7 @@ public final class Tensor {
         if (shape[a] == 0) throw new ShapeException("argmax: axis " + a + " of " + Shape.str(shape) + " is empty");
         Tensor out = empty(backend(), DType.I32, Shape.withAxis(shape, a, 1));
         backend().argmax(this, a, out);
+        out.storage.knownIds(new IdSummary(0, shape[a] - 1, true));
         return keepDim ? out : out.squeeze(a);
     }
 
@@ -692,6 +716,8 @@ public final class Tensor {
     private void checkIds(Tensor ids, int limit, String op) {
         if (ids.dtype() != DType.I32 || ids.rank() != 1)
             throw new ShapeException(op + ": indices must be a 1-D I32 tensor, got " + ids);
+        IdSummary known = ids.storage.knownIds();
+        if (known != null && known.provesWithin(limit)) return; // proven without a device-to-host copy
         for (int id : ids.toIntArray())
             if (id < 0 || id >= limit) throw new ShapeException(op + ": index " + id + " outside [0, " + limit + ")");
     }
@@ -735,15 +761,22 @@ public final class Tensor {
      */
     public Tensor crossEntropy(Tensor targets, int ignoreIndex) {
         Tensor perRow = crossEntropyPerRow(targets, ignoreIndex);
-        int counted = countNotIgnored(targets, ignoreIndex);
-        return perRow.sum().mul(1f / Math.max(counted, 1));
+        return perRow.sum().div(countedTargets(targets, ignoreIndex));
+    }
+
+    /** max(1, number of targets that are not ignoreIndex), as a 0-d F32 tensor computed where the targets live. */
+    public static Tensor countedTargets(Tensor targets, int ignoreIndex) {
+        Tensor ignored = targets.to(DType.F32).zip(BinaryOp.EQ, ignoreIndex).sum();
+        return ignored.neg().add(targets.numel()).zip(BinaryOp.MAX, 1f);
     }
 
     public Tensor crossEntropyPerRow(Tensor targets, int ignoreIndex) {
         if (rank() != 2 || targets.rank() != 1 || targets.shape[0] != shape[0] || targets.dtype() != DType.I32)
             throw new ShapeException("crossEntropy: logits must be [N, V] and targets I32 [N], got " + Shape.str(shape)
                     + " and " + targets);
-        for (int t : targets.toIntArray())
+        IdSummary known = targets.storage.knownIds();
+        if (known == null || !known.provesTargets(shape[1], ignoreIndex)) // else proven without a device-to-host copy
+            for (int t : targets.toIntArray())
             if (t != ignoreIndex && (t < 0 || t >= shape[1]))
                 throw new ShapeException("crossEntropy: target " + t + " outside vocabulary [0, " + shape[1] + ")");
         Tensor out = empty(backend(), DType.F32, shape[0]);
@@ -751,6 +784,7 @@ public final class Tensor {
         return out;
     }
 
+    /** Targets that are not ignoreIndex, counted on the host (it reads them back). */
     public static int countNotIgnored(Tensor targets, int ignoreIndex) {
         int n = 0;
         for (int t : targets.toIntArray()) if (t != ignoreIndex) n++;

@@ -62,6 +62,23 @@ public abstract class BackendContract {
         return Arbitraries.of(Layout.CONTIGUOUS, Layout.TRANSPOSED, Layout.NARROWED, Layout.EXPANDED, Layout.PERMUTED);
     }
 
+    @Property(tries = 20)
+    void iotaNumbersTheElements(@ForAll("shapes") int[] shape) {
+        check("iota " + Arrays.toString(shape), EXACT, EXACT, () -> {
+            Tensor out = Tensor.empty(Backends.current(), DType.F32, shape);
+            Backends.current().iota(out);
+            return out;
+        });
+    }
+
+    @Property(tries = 20)
+    void uniformDrawsTheReferenceHashBitForBit(@ForAll("shapes") int[] shape, @ForAll long seed) {
+        check("uniform " + Arrays.toString(shape) + " seed " + seed, EXACT, EXACT,
+                () -> Tensor.uniform(Backends.current(), seed, shape));
+        for (float u : Backends.with(backend(), () -> Tensor.uniform(Backends.current(), seed, shape)).toFloatArray())
+            if (!(u >= 0f && u < 1f)) fail("uniform value " + u + " outside [0, 1)");
+    }
+
     // ------------------------------------------------------------------------------------- harness
 
     /** Runs {@code op} (which builds its inputs from seeds) on the reference and on backend(), and compares. */
@@ -375,7 +392,7 @@ public abstract class BackendContract {
         check("crossEntropyBackward " + describe(shape, layout), 1e-5f, 1e-7f, () -> {
             Tensor l = logits.get();
             Tensor grad = Tensor.empty(l.backend(), DType.F32, shape);
-            l.backend().crossEntropyBackward(l, Tensor.ofInts(targets), ignore, scale, grad);
+            l.backend().crossEntropyBackward(l, Tensor.ofInts(targets), ignore, Tensor.scalar(scale), grad);
             return grad;
         });
     }

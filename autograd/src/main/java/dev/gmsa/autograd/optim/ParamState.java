@@ -67,7 +67,7 @@ abstract class ParamState implements Optimizer {
     /** The buffer of a parameter, zero-filled on first use. */
     final Tensor buffer(String key, String buffer, Var param) {
         return buffers.computeIfAbsent(key + "/" + buffer,
-                k -> Tensor.empty(param.value().backend(), DType.F32, param.value().shape()));
+                k -> Tensor.zeros(param.value().backend(), DType.F32, param.value().shape()));
     }
 
     final void setBuffer(String key, String buffer, Tensor value) {

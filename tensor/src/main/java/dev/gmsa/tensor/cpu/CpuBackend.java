@@ -2,6 +2,7 @@ package dev.gmsa.tensor.cpu;
 
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.BinaryOp;
+import dev.gmsa.tensor.CounterHash;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.ReduceOp;
 import dev.gmsa.tensor.RopeLayout;
@@ -82,6 +83,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void iota(Tensor out) {
+        float[] dst = StridedLoops.outArray(out, "iota");
+        for (int i = 0; i < dst.length; i++) dst[i] = i;
+    }
+
+    @Override
+    public void uniform(Tensor out, long seed) {
+        float[] dst = StridedLoops.outArray(out, "uniform");
+        int key = CounterHash.key(seed);
+        for (int i = 0; i < dst.length; i++) dst[i] = CounterHash.uniform(key, i);
+    }
+
+    @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
         intoDense(out, false, o -> ElementwiseKernels.unary(op, x, o));
     }
@@ -147,8 +161,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out) {
-        intoDense(out, false, o -> CrossEntropyKernel.backward(logits, targets, ignoreIndex, scale, o));
+    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out) {
+        float s = scale.item(); // host memory: reading it is free
+        intoDense(out, false, o -> CrossEntropyKernel.backward(logits, targets, ignoreIndex, s, o));
     }
 
     @Override

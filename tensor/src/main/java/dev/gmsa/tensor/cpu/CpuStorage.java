@@ -1,17 +1,19 @@
 package dev.gmsa.tensor.cpu;
 
+import dev.gmsa.tensor.Allocations;
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.DType;
-import dev.gmsa.tensor.Storage;
+import dev.gmsa.tensor.KnownIdsStorage;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Host memory. F32 and I32 buffers the engine creates are Java arrays (the fastest thing the Vector API
  * reads); BF16/F16 data and memory-mapped checkpoint tensors stay in a {@link MemorySegment}, read in place.
  */
-public final class CpuStorage implements Storage {
+public final class CpuStorage extends KnownIdsStorage {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
@@ -43,11 +45,25 @@ public final class CpuStorage implements Storage {
         return new CpuStorage(backend, DType.I32, data.length, null, data, null);
     }
 
+    /** Java zero-fills new arrays; under {@link Allocations#POISONED} they are poisoned instead (see there). */
     static CpuStorage allocate(Backend backend, DType dtype, int length) {
+        boolean poison = Allocations.POISONED;
         return switch (dtype) {
-            case F32 -> ofFloats(backend, new float[length]);
-            case I32 -> ofInts(backend, new int[length]);
-            case BF16, F16 -> new CpuStorage(backend, dtype, length, null, null, MemorySegment.ofArray(new short[length]));
+            case F32 -> {
+                float[] a = new float[length];
+                if (poison) Arrays.fill(a, Float.NaN);
+                yield ofFloats(backend, a);
+            }
+            case I32 -> {
+                int[] a = new int[length];
+                if (poison) Arrays.fill(a, Allocations.POISON_ID);
+                yield ofInts(backend, a);
+            }
+            case BF16, F16 -> {
+                short[] a = new short[length];
+                if (poison) Arrays.fill(a, (short) (dtype == DType.BF16 ? 0x7FC0 : 0x7E00)); // quiet NaN
+                yield new CpuStorage(backend, dtype, length, null, null, MemorySegment.ofArray(a));
+            }
         };
     }
 

@@ -3,6 +3,7 @@ package dev.gmsa.tensor.cpu;
 import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.BinaryOp;
+import dev.gmsa.tensor.CounterHash;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.ReduceOp;
 import dev.gmsa.tensor.RopeLayout;
@@ -97,6 +98,17 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void fill(Tensor dst, float value) {
         for (int i = 0; i < dst.numel(); i++) set(dst, i, value);
+    }
+
+    @Override
+    public void iota(Tensor out) {
+        for (int i = 0; i < out.numel(); i++) set(out, i, i);
+    }
+
+    @Override
+    public void uniform(Tensor out, long seed) {
+        int key = CounterHash.key(seed);
+        for (int i = 0; i < out.numel(); i++) set(out, i, CounterHash.uniform(key, i));
     }
 
     @Override
@@ -272,8 +284,9 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out) {
+    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scaleTensor, Tensor out) {
         int rows = logits.size(0), v = logits.size(1);
+        float scale = get(scaleTensor, 0);
         for (int r = 0; r < rows; r++) {
             int target = getInt(targets, r);
             if (target == ignoreIndex) {

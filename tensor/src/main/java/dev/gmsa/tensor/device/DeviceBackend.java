@@ -1,7 +1,9 @@
 package dev.gmsa.tensor.device;
 
+import dev.gmsa.tensor.Allocations;
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.BinaryOp;
+import dev.gmsa.tensor.CounterHash;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.ReduceOp;
 import dev.gmsa.tensor.RopeLayout;
@@ -81,7 +83,8 @@ public abstract class DeviceBackend implements Backend {
     @Override
     public Storage allocate(DType dtype, int length) {
         DeviceStorage s = newStorage(dtype, length);
-        runtime.fillZero(s.buffer, DeviceStorage.byteSize(dtype, length));
+        if (Allocations.POISONED && length > 0) // tests: a read before a write shows as NaN (see Allocations)
+            fill(new Tensor(s, new int[] {length}, new int[] {1}, 0), dtype == DType.I32 ? Allocations.POISON_ID : Float.NaN);
         return s;
     }
 
@@ -178,7 +181,22 @@ public abstract class DeviceBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, float value) {
+        DeviceStorage s = storage(dst, "fill");
+        if (value == 0f && Float.floatToRawIntBits(value) == 0 && dst.offset() == 0 && dst.isContiguous() && dst.numel() == s.length()) {
+            if (s.length() > 0) runtime.fillZero(s.buffer, DeviceStorage.byteSize(s.dtype(), s.length())); // a whole buffer: the API's memset
+            return;
+        }
         kernel("elementwise", "fill_view").tensor(dst).arg(value).arg(dst.numel()).runFlat(dst.numel());
+    }
+
+    @Override
+    public void iota(Tensor out) {
+        kernel("elementwise", "iota_view").tensor(out).arg(out.numel()).runFlat(out.numel());
+    }
+
+    @Override
+    public void uniform(Tensor out, long seed) {
+        kernel("elementwise", "uniform_view").tensor(out).arg(CounterHash.key(seed)).arg(out.numel()).runFlat(out.numel());
     }
 
     @Override
@@ -330,8 +348,8 @@ public abstract class DeviceBackend implements Backend {
     }
 
     @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, float scale, Tensor out) {
-        kernel("rows", "cross_entropy_backward_rows").tensor(logits).tensor(targets).arg(ignoreIndex).arg(scale).tensor(out)
+    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out) {
+        kernel("rows", "cross_entropy_backward_rows").tensor(logits).tensor(targets).arg(ignoreIndex).tensor(scale).tensor(out)
                 .arg(logits.size(1)).run(rowGroups(logits.size(0)), ROW_LOCAL);
     }
 }

@@ -2,12 +2,12 @@ package dev.gmsa.tensor.device;
 
 import dev.gmsa.tensor.Backend;
 import dev.gmsa.tensor.DType;
-import dev.gmsa.tensor.Storage;
+import dev.gmsa.tensor.KnownIdsStorage;
 
 import java.lang.ref.Cleaner;
 
 /** A device buffer of {@code length} elements of one dtype; freed when the storage becomes unreachable. */
-public final class DeviceStorage implements Storage {
+public final class DeviceStorage extends KnownIdsStorage {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final DeviceBackend backend;

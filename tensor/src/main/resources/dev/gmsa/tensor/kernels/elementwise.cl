@@ -15,6 +15,28 @@ KERNEL void fill_view(GLOBAL uchar* dst, View dv, float value, int n) {
     store_at(dst, &dv, i, value);
 }
 
+KERNEL void iota_view(GLOBAL uchar* dst, View dv, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    store_at(dst, &dv, i, (float) i);
+}
+
+// CounterHash.mix (lowbias32) and CounterHash.uniform, bit for bit.
+DEVICE uint counter_mix(uint x) {
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return x;
+}
+
+KERNEL void uniform_view(GLOBAL uchar* dst, View dv, int key, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    store_at(dst, &dv, i, (float) (counter_mix((uint) i ^ (uint) key) >> 8) * 5.9604644775390625e-8f); // 2^-24
+}
+
 // UnaryOp; the math follows UnaryOp.apply (double where the reference uses double).
 DEVICE float unary_op(int op, float xf) {
     real x = xf;

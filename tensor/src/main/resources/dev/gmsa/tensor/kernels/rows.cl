@@ -65,9 +65,11 @@ KERNEL void cross_entropy_rows(GLOBAL const uchar* logits, View lv, GLOBAL const
 
 // out = scale * (softmax(logits) - onehot(target)), zero rows for ignored targets.
 KERNEL void cross_entropy_backward_rows(GLOBAL const uchar* logits, View lv, GLOBAL const uchar* targets, View tv,
-                                        int ignoreIndex, float scale, GLOBAL uchar* out, View ov, int n) {
+                                        int ignoreIndex, GLOBAL const uchar* scaleBuf, View sv,
+                                        GLOBAL uchar* out, View ov, int n) {
     LOCAL real scratch[ROW_WG];
     int row = get_group_id(0), lid = get_local_id(0);
+    float scale = load_at(scaleBuf, &sv, 0); // a device scalar: the mean's 1 / count times dy, never read on the host
     int target = load_int(targets, &tv, row);
     if (target == ignoreIndex) {
         for (int i = lid; i < n; i += ROW_WG) store_at(out, &ov, row * n + i, 0.0f);

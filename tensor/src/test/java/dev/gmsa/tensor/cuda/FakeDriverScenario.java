@@ -29,7 +29,7 @@ public final class FakeDriverScenario {
         Tensor x = Backends.with(cuda, () -> Tensor.of(values, 2, 3)); // cuMemAlloc + cuMemcpyHtoD
         expect("upload then download", values, x.toFloatArray());   // cuMemcpyDtoH
 
-        Tensor y = Tensor.empty(cuda, DType.F32, 3, 4);                // cuMemsetD8
+        Tensor y = Tensor.zeros(cuda, DType.F32, 3, 4);                // fill_view (poisoned allocation), then cuMemsetD8
         y.narrow(1, 1, 2).fillInPlace(2.5f);                           // fill_view: buffer, View by value, float, int
         expect("fill of a narrowed view", new float[] {0, 2.5f, 2.5f, 0, 0, 2.5f, 2.5f, 0, 0, 2.5f, 2.5f, 0}, y.toFloatArray());
 

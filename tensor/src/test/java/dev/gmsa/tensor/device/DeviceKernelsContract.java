@@ -166,7 +166,7 @@ public abstract class DeviceKernelsContract {
         DeviceBackend backend = device();
         Backends.run(backend, () -> {
             Tensor src = random(11, 6, 33), ints = Tensor.ofInts(new int[] {7, -3, 1 << 30, 0, 5, 9}).reshape(3, 2);
-            Tensor dst = Tensor.empty(backend, DType.F32, 5, 33), intDst = Tensor.empty(backend, DType.I32, 3, 2);
+            Tensor dst = Tensor.zeros(backend, DType.F32, 5, 33), intDst = Tensor.empty(backend, DType.I32, 3, 2);
             TransferStats.Snapshot before = backend.transferStats().snapshot();
             dst.narrow(0, 1, 3).copyFrom(src.narrow(0, 2, 3)); // both contiguous at an offset: one buffer-to-buffer copy
             intDst.copyFrom(ints);
