@@ -68,18 +68,18 @@ public final class Generator {
         KvCache cache = new KvCache(model.config(), 1, promptLength + request.maxNewTokens());
         Sampler sampler = new Sampler(request.sampling());
         long t0 = System.nanoTime();
-        float[] logits = firstRow(model.nextTokenLogits(prompt, 0, cache));
+        Var logits = model.nextTokenLogits(prompt, 0, cache);
         long t1 = System.nanoTime();
         List<Integer> out = new ArrayList<>();
         TextStream text = new TextStream(tokenizer, stream);
         String reason = "length";
         while (out.size() < request.maxNewTokens()) {
-            int next = sampler.next(logits);
+            int next = nextToken(sampler, request.sampling(), logits);
             if (request.eosIds().contains(next)) { reason = "eos"; break; }
             out.add(next);
             if (text.append(next, request.stopStrings())) { reason = "stop"; break; }
             if (out.size() == request.maxNewTokens()) break;
-            logits = firstRow(model.nextTokenLogits(model.embed(Tensor.ofInts(new int[] {next}, 1, 1)), cache.length(), cache));
+            logits = model.nextTokenLogits(model.embed(Tensor.ofInts(new int[] {next}, 1, 1)), cache.length(), cache);
         }
         long t2 = System.nanoTime();
         text.flush();
@@ -87,8 +87,13 @@ public final class Generator {
         return new Result(ids, text.text(), reason, promptLength, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     }
 
-    /** The logits [1, V] of the only sequence. */
-    private static float[] firstRow(Var logits) {
-        return logits.value().select(0, 0).toFloatArray();
+    /**
+     * The token after logits [1, V]: greedy picks the first maximum where the logits live (one id comes back to
+     * the host, not V scores, which matters on a GPU); sampling reads the row and draws on the host.
+     */
+    private static int nextToken(Sampler sampler, SamplingSettings sampling, Var logits) {
+        Tensor row = logits.value().select(0, 0);
+        if (sampling.greedy()) return row.argmax(0, false).toIntArray()[0];
+        return sampler.next(row.toFloatArray());
     }
 }
