@@ -16,7 +16,7 @@ public enum KernelDialect {
     CUDA("prelude_cuda.h");
 
     /** Every program the backend launches kernels from. */
-    public static final List<String> PROGRAMS = List.of("elementwise", "axis", "matmul", "rows");
+    public static final List<String> PROGRAMS = List.of("elementwise", "axis", "matmul", "rows", "attention");
     public static final String RESOURCE_FOLDER = "/dev/gmsa/tensor/kernels/";
 
     private final String prelude;

@@ -2,6 +2,8 @@ package dev.gmsa.tensor.cuda;
 
 import dev.gmsa.tensor.device.DeviceBackend;
 import dev.gmsa.tensor.device.DeviceKernelsContract;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -12,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The device kernels on CUDA GPU 0, plus its device list (skipped where there is no NVIDIA driver, see CudaAvailability). */
 @EnabledIf(value = "dev.gmsa.tensor.cuda.CudaAvailability#shouldRun", disabledReason = CudaAvailability.SKIP_REASON)
+@AddLifecycleHook(value = CudaAvailability.SkipWhenAbsent.class, propagateTo = PropagationMode.ALL_DESCENDANTS) // jqwik's properties
 class CudaKernelsTest extends DeviceKernelsContract {
     @Override
     protected DeviceBackend device() {
