@@ -75,6 +75,26 @@ public final class Var {
         return new Var(value, null, false, NO_INPUTS, null);
     }
 
+    /** The gradients an op defined outside this class sends to its inputs, given dy: one per input, null for none. */
+    @FunctionalInterface
+    public interface InputGradients {
+        Tensor[] of(Tensor dy);
+    }
+
+    /**
+     * The result of an op defined elsewhere (a fused op of another module, say group merging in gmsa): its value,
+     * computed by the caller, and its backward rule. Recorded on the tape like the ops of this class.
+     */
+    public static Var op(Tensor value, InputGradients backward, Var... inputs) {
+        Var[] operands = inputs.clone();
+        return record(value, dy -> {
+            Tensor[] grads = backward.of(dy);
+            if (grads.length != operands.length)
+                throw new IllegalStateException("Var.op: " + grads.length + " gradients for " + operands.length + " inputs");
+            for (int i = 0; i < operands.length; i++) if (grads[i] != null) operands[i].accumulate(grads[i]);
+        }, operands);
+    }
+
     // ---------------------------------------------------------------- accessors
 
     public Tensor value() { return value; }
@@ -597,30 +617,6 @@ public final class Var {
             logits.value.backend().crossEntropyBackward(logits.value, targets, ignoreIndex, dy.div(counted), dLogits);
             logits.accumulate(dLogits);
         }, logits);
-    }
-
-    /**
-     * Means over consecutive groups of {@code groupSize} along axis (a shorter last group is averaged over its
-     * own length). Backward: each position gets its group's gradient divided by that group's length.
-     */
-    public Var groupMeanPool(int axis, int groupSize) {
-        Var x = this;
-        Tensor out = x.value.groupMeanPool(axis, groupSize); // validates
-        int a = Shape.axis(axis, rank(), "groupMeanPool");
-        return record(out, dy -> {
-            int length = x.size(a), groups = dy.size(a), last = length - (groups - 1) * groupSize;
-            int[] lengthsShape = new int[rank()];
-            Arrays.fill(lengthsShape, 1);
-            lengthsShape[a] = groups;
-            Tensor groupLengths = Tensor.empty(dy.backend(), DType.F32, groups); // filled on the backend, not uploaded
-            groupLengths.fillInPlace(groupSize);
-            groupLengths.narrow(0, groups - 1, 1).fillInPlace(last);
-            Tensor perGroup = dy.div(groupLengths.reshape(lengthsShape));      // [.., G, ..]
-            int[] repeated = perGroup.unsqueeze(a + 1).shape();
-            repeated[a + 1] = groupSize;                                         // [.., G, groupSize, ..]
-            int[] spread = Shape.withAxis(perGroup.shape(), a, groups * groupSize);
-            x.accumulate(perGroup.unsqueeze(a + 1).expand(repeated).reshape(spread).narrow(a, 0, length));
-        }, x);
     }
 
     private static Tensor zerosLike(Tensor like) {

@@ -22,14 +22,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and F32 rounding of the outputs adds ~6e-8 |L| / h; we accept |analytic - numeric| <= 1e-2 |numeric| + 2e-3.
  * Inputs are built so that no element lies within h of a kink (relu, abs, max ties).
  */
-final class GradCheck {
+public final class GradCheck {
     static final float H = 1e-2f;
     static final double RTOL = 1e-2, ATOL = 2e-3;
 
     private GradCheck() {}
 
     /** Runs {@code body} with the reference backend as the current backend. */
-    static void onReference(Runnable body) {
+    public static void onReference(Runnable body) {
         Backends.run(ReferenceBackend.instance(), body);
     }
 
@@ -38,7 +38,7 @@ final class GradCheck {
      * expanded): the analytic pass uses them as they are, the numeric pass perturbs contiguous copies of
      * their logical values, so gradients are compared element by element of each input's shape.
      */
-    static void check(String what, Function<List<Var>, Var> f, Tensor... inputs) {
+    public static void check(String what, Function<List<Var>, Var> f, Tensor... inputs) {
         List<Var> params = new ArrayList<>();
         for (Tensor t : inputs) params.add(Var.param(t));
         Var out = f.apply(params);
@@ -85,7 +85,7 @@ final class GradCheck {
         return s;
     }
 
-    static void assertAllClose(String what, float[] expected, float[] actual, double rtol, double atol) {
+    public static void assertAllClose(String what, float[] expected, float[] actual, double rtol, double atol) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++)
             if (!(Math.abs(expected[i] - actual[i]) <= atol + rtol * Math.abs(expected[i])) && !(expected[i] == actual[i]))

@@ -6,11 +6,11 @@ import dev.gmsa.tensor.Tensor;
 import java.util.SplittableRandom;
 
 /** Random test tensors with chosen values and memory layouts (create them inside a backend scope). */
-final class Inputs {
+public final class Inputs {
     private Inputs() {}
 
     /** How the test tensor sits in memory; the logical values are the same either way. */
-    enum Layout {
+    public enum Layout {
         CONTIGUOUS,
         /** a transposed view of a contiguous copy (rank >= 2) */
         TRANSPOSED,
@@ -21,7 +21,7 @@ final class Inputs {
     }
 
     /** Where the values come from. */
-    enum Values {
+    public enum Values {
         GAUSSIAN,
         /** in [0.5, 2]: safe for log, sqrt, rsqrt, pow and as a divisor */
         POSITIVE,
@@ -37,14 +37,14 @@ final class Inputs {
         }
     }
 
-    static Tensor random(SplittableRandom rng, Layout layout, Values values, int... shape) {
+    public static Tensor random(SplittableRandom rng, Layout layout, Values values, int... shape) {
         if (layout == Layout.EXPANDED) return expanded(rng, values, shape);
         float[] data = new float[Shape.numel(shape)];
         for (int i = 0; i < data.length; i++) data[i] = values.next(rng);
         return withLayout(layout, data, shape);
     }
 
-    static Tensor random(SplittableRandom rng, Layout layout, int... shape) {
+    public static Tensor random(SplittableRandom rng, Layout layout, int... shape) {
         return random(rng, layout, Values.GAUSSIAN, shape);
     }
 
@@ -92,7 +92,7 @@ final class Inputs {
     }
 
     /** A shape of the given rank with sizes in [1, maxSize]. */
-    static int[] shape(SplittableRandom rng, int rank, int maxSize) {
+    public static int[] shape(SplittableRandom rng, int rank, int maxSize) {
         int[] s = new int[rank];
         for (int i = 0; i < rank; i++) s[i] = 1 + rng.nextInt(maxSize);
         return s;

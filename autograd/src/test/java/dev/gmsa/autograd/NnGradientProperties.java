@@ -130,16 +130,4 @@ class NnGradientProperties {
                     Inputs.random(rng, layout, rows, vocab));
         });
     }
-
-    @Property(tries = 50)
-    void groupMeanPool(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 3) int rank,
-                       @ForAll @IntRange(min = 1, max = 4) int groupSize) {
-        onReference(() -> {
-            var rng = new SplittableRandom(seed);
-            int[] shape = Inputs.shape(rng, rank, 6);
-            int axis = rng.nextInt(rank);
-            check("groupMeanPool(" + axis + ", " + groupSize + ")", in -> in.get(0).groupMeanPool(axis, groupSize).tanh(),
-                    Inputs.random(rng, layout, shape));
-        });
-    }
 }

@@ -105,20 +105,6 @@ public interface Backend {
     void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out);
 
     /**
-     * Means over groups of {@code groupSize} consecutive positions along {@code axis}; the last group may be
-     * shorter and is averaged over its own length. out has ceil(len / groupSize) along that axis.
-     */
-    void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out);
-
-    /**
-     * One AdamW step in place on contiguous F32 param, grad, m, v (decoupled weight decay):
-     * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (m / c1 / (sqrt(v / c2) + eps) + wd p),
-     * with bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t.
-     */
-    void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-               float weightDecay, int step);
-
-    /**
      * Causal scaled-dot-product attention with grouped-query heads: q [B, H, T, hd], k and v [B, KV, S, hd],
      * H a multiple of KV (query head h reads key/value head h / (H / KV)). Query t sits at position
      * causalOffset + t and sees keys s <= causalOffset + t. out [B, H, T, hd] (any view whose last axis is

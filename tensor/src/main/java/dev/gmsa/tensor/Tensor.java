@@ -791,16 +791,6 @@ public final class Tensor {
         return n;
     }
 
-    /** Means over consecutive groups of {@code groupSize} along axis; a shorter last group is averaged over its length. */
-    public Tensor groupMeanPool(int axis, int groupSize) {
-        int a = Shape.axis(axis, shape.length, "groupMeanPool");
-        if (groupSize < 1) throw new ShapeException("groupMeanPool: group size " + groupSize + " must be at least 1");
-        int groups = (shape[a] + groupSize - 1) / groupSize;
-        Tensor out = empty(backend(), DType.F32, Shape.withAxis(shape, a, groups));
-        backend().groupMeanPool(this, a, groupSize, out);
-        return out;
-    }
-
     // ---------------------------------------------------------------- checks
 
     private void requireFloating(String op) {

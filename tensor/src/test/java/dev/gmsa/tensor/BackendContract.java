@@ -272,16 +272,6 @@ public abstract class BackendContract {
         check("max with NaN", EXACT, EXACT, () -> Tensor.of(rows, 4, 4).max(1, false));
     }
 
-    @Property(tries = 25)
-    void groupMeanPoolOverEveryAxis(@ForAll("shapes") int[] shape, @ForAll("inputLayouts") Layout layout,
-                                    @ForAll @IntRange(min = 1, max = 40) int groupSize, @ForAll long seed) {
-        for (int axis = 0; axis < shape.length; axis++) {
-            int a = axis;
-            check("groupMeanPool axis " + a + " group " + groupSize + " " + describe(shape, layout), 1e-5f, 1e-6f * groupSize,
-                    () -> view(seed, shape, layout, Values.NORMAL).groupMeanPool(a, groupSize));
-        }
-    }
-
     // ------------------------------------------------------------------------------------- neural-network ops
 
     @Property(tries = 30)
@@ -397,18 +387,6 @@ public abstract class BackendContract {
         });
     }
 
-    @Property(tries = 20)
-    void adamwStepsMatchTheReference(@ForAll("shapes") int[] shape, @ForAll @IntRange(min = 1, max = 1000) int step, @ForAll long seed) {
-        check("adamw step " + step + " " + Arrays.toString(shape), 1e-5f, 1e-6f, () -> {
-            Tensor p = view(seed, shape, Layout.CONTIGUOUS, Values.NORMAL);
-            Tensor g = view(seed + 1, shape, Layout.CONTIGUOUS, Values.NORMAL);
-            Tensor m = view(seed + 2, shape, Layout.CONTIGUOUS, Values.NORMAL).mul(0.1f);
-            Tensor v = view(seed + 3, shape, Layout.CONTIGUOUS, Values.POSITIVE).mul(0.01f);
-            for (int s = step; s < step + 3; s++) p.backend().adamw(p, g, m, v, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, s);
-            return Tensor.concat(0, p.reshape(-1), m.reshape(-1), v.reshape(-1));
-        });
-    }
-
     @Property(tries = 25)
     void matmulOfViewsWithBroadcastBatches(@ForAll("oddSizes") int m, @ForAll("oddSizes") int k, @ForAll("oddSizes") int n,
                                            @ForAll("f32Layouts") Layout layoutA, @ForAll boolean transposedB, @ForAll long seed) {
@@ -439,14 +417,8 @@ public abstract class BackendContract {
         check("large argmax", EXACT, EXACT, () -> x.get().argmax(1, false).to(DType.F32));
         check("large softmax", 1e-5f, 1e-8f, () -> x.get().softmax());
         check("large rmsNorm", 1e-5f, 1e-6f, () -> x.get().rmsNorm(view(10, new int[] {cols}, Layout.BF16_TRANSPOSED, Values.NORMAL), 1e-6f));
-        check("large groupMeanPool", 1e-5f, 1e-5f, () -> x.get().groupMeanPool(0, 2));
         int[] ids = ids(11, 300, cols);
         check("large indexAdd", 1e-6f, 1e-6f, () -> xt.get().mT().indexAdd(0, Tensor.ofInts(ids), view(12, new int[] {300, rows}, Layout.CONTIGUOUS, Values.NORMAL)));
         check("large crossEntropy", 1e-5f, 1e-5f, () -> x.get().crossEntropyPerRow(Tensor.ofInts(new int[] {1, 5, 7, 11, 13}), 5));
-        check("large adamw", 1e-5f, 1e-6f, () -> {
-            Tensor p = x.get(), g = xt.get().contiguous(), m = Tensor.zeros(rows, cols), v = Tensor.zeros(rows, cols);
-            p.backend().adamw(p, g, m, v, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, 1);
-            return p;
-        });
     }
 }

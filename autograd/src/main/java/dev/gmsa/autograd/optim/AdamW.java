@@ -44,6 +44,6 @@ public final class AdamW extends ParamState {
         Tensor m = buffer(key, "m", param), v = buffer(key, "v", param);
         int t = incrementCounter(key, "step");
         Tensor p = param.value();
-        p.backend().adamw(p, param.grad().contiguous(), m, v, learningRate, beta1, beta2, eps, weightDecay, t);
+        AdamWStep.apply(p, param.grad().contiguous(), m, v, AdamWStep.Hyper.of(learningRate, beta1, beta2, eps, weightDecay, t));
     }
 }

@@ -167,17 +167,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        intoDense(out, false, o -> PoolKernel.groupMeanPool(x, axis, groupSize, o));
-    }
-
-    @Override
-    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-                      float weightDecay, int step) {
-        AdamWKernel.adamw(param, grad, m, v, AdamWKernel.Step.of(lr, beta1, beta2, eps, weightDecay, step));
-    }
-
-    @Override
     public void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
         AttentionKernel.forward(q, k, v, scale, causalOffset, out, logSumExp);
     }

@@ -304,35 +304,6 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    @Override
-    public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        int[] oli = Shape.aroundAxis(x.shape(), axis);
-        int outer = oli[0], len = oli[1], inner = oli[2], groups = out.size(axis);
-        for (int o = 0; o < outer; o++)
-            for (int g = 0; g < groups; g++) {
-                int start = g * groupSize, end = Math.min(start + groupSize, len);
-                for (int in = 0; in < inner; in++) {
-                    double acc = 0;
-                    for (int l = start; l < end; l++) acc += get(x, (o * len + l) * inner + in);
-                    set(out, (o * groups + g) * inner + in, (float) (acc / (end - start)));
-                }
-            }
-    }
-
-    @Override
-    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-                      float weightDecay, int step) {
-        double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
-        for (int i = 0; i < param.numel(); i++) {
-            double g = get(grad, i), p = get(param, i);
-            double mi = beta1 * get(m, i) + (1 - beta1) * g;
-            double vi = beta2 * get(v, i) + (1 - beta2) * g * g;
-            set(m, i, (float) mi);
-            set(v, i, (float) vi);
-            set(param, i, (float) (p - lr * (mi / c1 / (Math.sqrt(vi / c2) + eps) + weightDecay * p)));
-        }
-    }
-
     /** Scores of one query row against its visible keys, in double: scale q[b, h, t] . k[b, h / group, s]. */
     private static double[] attentionScores(Tensor q, Tensor k, float scale, int causalOffset, int b, int h, int t) {
         int kvHead = h / (q.size(1) / k.size(1)), hd = q.size(3);

@@ -8,9 +8,10 @@ import java.util.Arrays;
 
 /**
  * How the CPU kernels walk views: axes merged so loops run over few long rows, rows split into tiles
- * spread over {@link Parallel}'s threads when the work pays for it, and per-thread scratch rows.
+ * spread over {@link Parallel}'s threads when the work pays for it, and per-thread scratch rows. The public
+ * part is what a CPU kernel of a {@link dev.gmsa.tensor.FusedOp} outside this module needs.
  */
-final class StridedLoops {
+public final class StridedLoops {
     /** Below this many element-operations a kernel runs inline: a fork/join round trip costs more. */
     static final long PARALLEL_WORK = 32_768;
     /** The shortest piece of a row handed to one thread. */
@@ -20,7 +21,7 @@ final class StridedLoops {
     private StridedLoops() {}
 
     @FunctionalInterface
-    interface TileBody {
+    public interface TileBody {
         /** Processes elements [from, to) of row {@code row}. */
         void run(int row, int from, int to);
     }
@@ -71,7 +72,7 @@ final class StridedLoops {
      * small, otherwise in tiles over the worker threads (long rows are split so that a single row still
      * uses every thread).
      */
-    static void forTiles(int rows, int n, int cost, TileBody body) {
+    public static void forTiles(int rows, int n, int cost, TileBody body) {
         int threads = Parallel.threads();
         long work = (long) rows * n * Math.max(cost, 1);
         if (work < PARALLEL_WORK || threads == 1 || rows == 0 || n == 0) {
@@ -107,13 +108,13 @@ final class StridedLoops {
     }
 
     /** The heap array of a contiguous F32 view (its elements start at t.offset()), or null. */
-    static float[] denseArray(Tensor t) {
+    public static float[] denseArray(Tensor t) {
         if (t.dtype() != DType.F32 || !t.isContiguous()) return null;
         return Strided.storage(t).floats;
     }
 
     /** The heap array of a contiguous F32 output; the Backend contract promises one. */
-    static float[] outArray(Tensor out, String op) {
+    public static float[] outArray(Tensor out, String op) {
         float[] a = denseArray(out);
         if (a == null)
             throw new IllegalArgumentException(op + ": output must be a contiguous F32 host tensor, got " + out);
@@ -121,7 +122,7 @@ final class StridedLoops {
     }
 
     /** Every element of a view in row-major order, widened to float (for small tables: weights, cos/sin). */
-    static float[] toArray(Tensor t) {
+    public static float[] toArray(Tensor t) {
         float[] out = new float[t.numel()];
         if (out.length == 0) return out;
         Blocks rows = Blocks.rows(coalesce(t)[0]);
@@ -130,7 +131,7 @@ final class StridedLoops {
     }
 
     /** Writes row-major values into every element of a view (the inverse of {@link #toArray}). */
-    static void fromArray(float[] values, Tensor t) {
+    public static void fromArray(float[] values, Tensor t) {
         if (values.length == 0) return;
         Blocks rows = Blocks.rows(coalesce(t)[0]);
         for (int r = 0; r < rows.count; r++) rows.write(rows.start(r), 0, rows.length, values, r * rows.length);

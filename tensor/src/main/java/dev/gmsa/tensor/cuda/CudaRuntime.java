@@ -198,12 +198,16 @@ final class CudaRuntime implements DeviceRuntime {
         return List.of("--gpu-architecture=compute_" + computeMajor + computeMinor, "--fmad=false");
     }
 
-    /** The PTX nvcc built into the jar for {@code program}, or null when the build had no nvcc. */
+    /**
+     * The PTX nvcc built into the jar for {@code program}, or null when the build had no nvcc; another module's
+     * program (a resource path) may ship its PTX beside its .cl file, else NVRTC compiles it at run time.
+     */
     static String prebuiltPtx(String program) {
-        try (InputStream in = CudaRuntime.class.getResourceAsStream(PTX_FOLDER + program + ".ptx")) {
+        String path = KernelDialect.isExternal(program) ? "/" + program + ".ptx" : PTX_FOLDER + program + ".ptx";
+        try (InputStream in = CudaRuntime.class.getResourceAsStream(path)) {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CudaException("CUDA: cannot read " + PTX_FOLDER + program + ".ptx", e);
+            throw new CudaException("CUDA: cannot read " + path, e);
         }
     }
 }

@@ -162,7 +162,12 @@ public abstract class DeviceBackend implements Backend {
 
     // ------------------------------------------------------------------------------------------ elementwise
 
-    private KernelLaunch kernel(String program, String name) {
+    /**
+     * A launch of kernel {@code name} of {@code program}: one of {@link KernelDialect#PROGRAMS}, or the resource path
+     * of another module's kernel file without ".cl" (a {@link dev.gmsa.tensor.FusedOp}'s device kernel, say
+     * "dev/gmsa/autograd/kernels/adamw"), compiled in the same dialect with the same common.cl.
+     */
+    public KernelLaunch kernel(String program, String name) {
         return new KernelLaunch(this, program, name);
     }
 
@@ -214,15 +219,6 @@ public abstract class DeviceBackend implements Backend {
         kernel("elementwise", "where_view").tensor(mask).tensor(a).tensor(b).tensor(out).arg(out.numel()).runFlat(out.numel());
     }
 
-    @Override
-    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-                      float weightDecay, int step) {
-        float c1 = (float) (1 - Math.pow(beta1, step)), c2 = (float) (1 - Math.pow(beta2, step));
-        int n = param.numel();
-        kernel("elementwise", "adamw_step").tensor(param).tensor(grad).tensor(m).tensor(v)
-                .arg(lr).arg(beta1).arg(beta2).arg(eps).arg(weightDecay).arg(c1).arg(c2).arg(n).runFlat(n);
-    }
-
     // No @Override on the two SwiGLU kernels: they replace Backend's composed defaults where those exist.
 
     /** out = silu(gate) * up in one kernel. */
@@ -255,14 +251,6 @@ public abstract class DeviceBackend implements Backend {
     public void argmax(Tensor x, int axis, Tensor out) {
         int[] oli = Shape.aroundAxis(x.shape(), axis);
         kernel("axis", "argmax_axis").tensor(x).tensor(out).arg(oli[0]).arg(oli[1]).arg(oli[2]).runFlat((long) oli[0] * oli[2]);
-    }
-
-    @Override
-    public void groupMeanPool(Tensor x, int axis, int groupSize, Tensor out) {
-        int[] oli = Shape.aroundAxis(x.shape(), axis);
-        int groups = out.size(axis);
-        kernel("axis", "group_mean_pool").tensor(x).tensor(out).arg(oli[0]).arg(oli[1]).arg(oli[2]).arg(groups).arg(groupSize)
-                .runFlat(out.numel());
     }
 
     @Override

@@ -25,14 +25,26 @@ public enum KernelDialect {
         this.prelude = prelude;
     }
 
-    /** The text to hand to the compiler for {@code program} (one of {@link #PROGRAMS}). */
+    /**
+     * The text to hand to the compiler for {@code program}: one of {@link #PROGRAMS}, or the resource path of another
+     * module's kernel file without ".cl" (it contains a '/').
+     */
     public String source(String program) {
-        return resource(prelude) + "\n" + resource(KernelOpCodes.FILE) + "\n" + resource("common.cl") + "\n" + resource(program + ".cl");
+        String body = isExternal(program) ? classpathFile("/" + program + ".cl") : resource(program + ".cl");
+        return resource(prelude) + "\n" + resource(KernelOpCodes.FILE) + "\n" + resource("common.cl") + "\n" + body;
+    }
+
+    /** Whether a program comes from outside this module's kernel folder (a resource path). */
+    public static boolean isExternal(String program) {
+        return program.indexOf('/') >= 0;
     }
 
     /** A file of the kernel folder, or a {@link DeviceException} naming it when the jar lacks it. */
     public static String resource(String file) {
-        String path = RESOURCE_FOLDER + file;
+        return classpathFile(RESOURCE_FOLDER + file);
+    }
+
+    private static String classpathFile(String path) {
         try (InputStream in = KernelDialect.class.getResourceAsStream(path)) {
             if (in == null) throw new DeviceException("kernel source " + path + " is missing from the classpath");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * two arguments: the buffer handle and its {@code View} struct by value (see common.cl). OpenCL sets each
  * argument from (size, bytes); CUDA passes the array of pointers to the same bytes.
  */
-final class KernelLaunch {
+public final class KernelLaunch {
     static final int MAX_RANK = 8;
     private static final int VIEW_BYTES = 4 * (4 + 2 * MAX_RANK);
     static final int FLAT_GROUP = 128;
@@ -32,12 +32,12 @@ final class KernelLaunch {
         this.kernel = kernel;
     }
 
-    KernelLaunch arg(int value) {
+    public KernelLaunch arg(int value) {
         args.add(arena.allocateFrom(JAVA_INT, value));
         return this;
     }
 
-    KernelLaunch arg(float value) {
+    public KernelLaunch arg(float value) {
         args.add(arena.allocateFrom(JAVA_FLOAT, value));
         return this;
     }
@@ -49,7 +49,7 @@ final class KernelLaunch {
     }
 
     /** The tensor's buffer followed by its view (rank, offset, contiguous flag, dtype, shape, strides). */
-    KernelLaunch tensor(Tensor t) {
+    public KernelLaunch tensor(Tensor t) {
         buffer(backend.storage(t, kernel));
         int[] shape = t.shape(), strides = t.strides();
         if (shape.length > MAX_RANK)
@@ -69,12 +69,12 @@ final class KernelLaunch {
     }
 
     /** One work-item per element, in groups of FLAT_GROUP (the last group partly idle). */
-    void runFlat(long items) {
+    public void runFlat(long items) {
         run(new long[] {roundUp(items, FLAT_GROUP)}, new long[] {FLAT_GROUP});
     }
 
     /** global[i] must be a multiple of local[i]; local may be null to let the runtime choose. */
-    void run(long[] global, long[] local) {
+    public void run(long[] global, long[] local) {
         try (arena) {
             for (long g : global) if (g == 0) return; // nothing to do (both APIs reject empty ranges)
             backend.runtime().launch(program, kernel, global, local, args);

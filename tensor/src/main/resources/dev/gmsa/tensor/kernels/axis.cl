@@ -1,5 +1,5 @@
 // Kernels over one axis of a view split as [outer, len, inner] (row-major element (o, l, in) is
-// number (o * len + l) * inner + in): reduce, argmax, groupMeanPool, indexSelect, indexAdd.
+// number (o * len + l) * inner + in): reduce, argmax, indexSelect, indexAdd.
 
 
 // One work-item per output (o, in).
@@ -43,18 +43,6 @@ KERNEL void argmax_axis(GLOBAL const uchar* x, View xv, GLOBAL int* out, View ov
         if (v > bestValue || (isnan(v) && !isnan(bestValue))) { best = l; bestValue = v; }
     }
     out[at(&ov, i)] = best;
-}
-
-// One work-item per output (o, g, in): the mean of positions [g * groupSize, min(len, (g + 1) * groupSize)).
-KERNEL void group_mean_pool(GLOBAL const uchar* x, View xv, GLOBAL uchar* out, View ov,
-                            int outer, int len, int inner, int groups, int groupSize) {
-    int i = get_global_id(0);
-    if (i >= outer * groups * inner) return;
-    int in = i % inner, g = (i / inner) % groups, o = i / (inner * groups);
-    int start = g * groupSize, end = min(start + groupSize, len);
-    real acc = 0;
-    for (int l = start; l < end; l++) acc += load_at(x, &xv, (o * len + l) * inner + in);
-    store_at(out, &ov, i, (float) (acc / (end - start)));
 }
 
 // out (o, j, in) = x (o, ids[j], in); x has len entries on the axis, out has count.

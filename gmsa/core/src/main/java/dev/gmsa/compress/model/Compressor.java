@@ -89,7 +89,7 @@ public final class Compressor {
         requireEncoderIds(flat);
         Var embedded = encoder.embed(Tensor.ofInts(flat, batch.length, length));
         Var summary = switch (spec.summary()) {
-            case GROUP_MERGING -> encode(embedded).groupMeanPool(1, rate);
+            case GROUP_MERGING -> GroupMeanPool.apply(encode(embedded), 1, rate);
             case MEMORY_TOKENS -> {
                 if (groups > memoryTokens.size(0))
                     throw new IllegalArgumentException("compress: " + groups + " memory tokens needed, only " + memoryTokens.size(0) + " trained");

@@ -1,6 +1,9 @@
-package dev.gmsa.autograd;
+package dev.gmsa.compress.model;
 
+import dev.gmsa.autograd.GradCheck;
+import dev.gmsa.autograd.Inputs;
 import dev.gmsa.autograd.Inputs.Layout;
+import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.Tensor;
 import net.jqwik.api.ForAll;
@@ -20,7 +23,7 @@ class GroupMeanPoolProperties {
                                                  @ForAll @IntRange(min = 1, max = 5) int groupSize,
                                                  @ForAll @IntRange(min = -50, max = 50) int c) {
         onReference(() -> {
-            Var pooled = Var.constant(Tensor.full(c / 7f, 2, length, 3)).groupMeanPool(1, groupSize);
+            Var pooled = GroupMeanPool.apply(Var.constant(Tensor.full(c / 7f, 2, length, 3)), 1, groupSize);
             for (float v : pooled.value().toFloatArray()) assertEquals(c / 7f, v, 1e-5f);
         });
     }
@@ -31,7 +34,7 @@ class GroupMeanPoolProperties {
                                                              @ForAll @IntRange(min = 1, max = 5) int groupSize) {
         onReference(() -> {
             Tensor x = Inputs.random(new SplittableRandom(seed), layout, length, 2);
-            float[] pooled = Var.constant(x).groupMeanPool(0, groupSize).value().toFloatArray(); // [groups, 2]
+            float[] pooled = GroupMeanPool.apply(Var.constant(x), 0, groupSize).value().toFloatArray(); // [groups, 2]
             float[] mean = x.mean(0, false).toFloatArray();
             int groups = pooled.length / 2;
             for (int d = 0; d < 2; d++) {
@@ -60,7 +63,7 @@ class GroupMeanPoolProperties {
             }
             Var original = Var.param(x), shuffled = Var.param(x.indexSelect(1, Tensor.ofInts(order)));
             Tensor weights = Tensor.randn(seed, 1f, Shape.withAxis(x.shape(), 1, (length + groupSize - 1) / groupSize));
-            Var a = original.groupMeanPool(1, groupSize), b = shuffled.groupMeanPool(1, groupSize);
+            Var a = GroupMeanPool.apply(original, 1, groupSize), b = GroupMeanPool.apply(shuffled, 1, groupSize);
             GradCheck.assertAllClose("pooled", a.value().toFloatArray(), b.value().toFloatArray(), 1e-6, 1e-6);
             a.backward(weights);
             b.backward(weights);
@@ -77,12 +80,24 @@ class GroupMeanPoolProperties {
             Var x = Var.param(Tensor.zeros(length));
             int groups = (length + groupSize - 1) / groupSize;
             Tensor dy = Tensor.arange(groups).add(1f);
-            x.groupMeanPool(0, groupSize).backward(dy);
+            GroupMeanPool.apply(x, 0, groupSize).backward(dy);
             float[] grad = x.grad().toFloatArray();
             for (int pos = 0; pos < length; pos++) {
                 int g = pos / groupSize, groupLength = Math.min((g + 1) * groupSize, length) - g * groupSize;
                 assertEquals((g + 1f) / groupLength, grad[pos], 1e-6f);
             }
+        });
+    }
+
+    @Property(tries = 50)
+    void theBackwardMatchesFiniteDifferences(@ForAll long seed, @ForAll Layout layout, @ForAll @IntRange(min = 1, max = 3) int rank,
+                                             @ForAll @IntRange(min = 1, max = 4) int groupSize) {
+        onReference(() -> {
+            var rng = new SplittableRandom(seed);
+            int[] shape = Inputs.shape(rng, rank, 6);
+            int axis = rng.nextInt(rank);
+            GradCheck.check("groupMeanPool(" + axis + ", " + groupSize + ")", in -> GroupMeanPool.apply(in.get(0), axis, groupSize).tanh(),
+                    Inputs.random(rng, layout, shape));
         });
     }
 }
