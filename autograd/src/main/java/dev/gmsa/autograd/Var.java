@@ -1,5 +1,6 @@
 package dev.gmsa.autograd;
 
+import dev.gmsa.autograd.fused.SwiGlu;
 import dev.gmsa.tensor.BinaryOp;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.RopeLayout;
@@ -278,12 +279,12 @@ public final class Var {
         return record(out, dy -> x.accumulate(dy.mul(out.mul(out.neg().add(1f)))), x);
     }
 
-    /** silu(x) = x s(x); d/dx = s + x s (1 - s) = s (1 + x (1 - s)). */
+    /** silu(x) = x sigmoid(x); its gradient is SwiGLU's gate gradient with up = 1 (written once, in {@link SwiGlu}). */
     public Var silu() {
         Var x = this;
         return record(x.value.silu(), dy -> {
-            Tensor s = x.value.sigmoid();
-            x.accumulate(dy.mul(s.mul(x.value.mul(s.neg().add(1f)).add(1f))));
+            Tensor ones = Tensor.scalarLike(x.value, 1f).expand(x.shape());
+            x.accumulate(SwiGlu.backward(x.value, ones, dy)[0]);
         }, x);
     }
 
@@ -517,19 +518,6 @@ public final class Var {
             k.accumulate(grads[1]);
             v.accumulate(grads[2]);
         }, q, k, v);
-    }
-
-    /**
-     * silu(this) * up in one pass (SwiGLU; this is the gate). Backward is the fused kernel, with s = sigmoid(gate):
-     * dGate = dy up s (1 + gate (1 - s)), dUp = dy silu(gate).
-     */
-    public Var swiglu(Var up) {
-        Var gate = this;
-        return record(gate.value.swiglu(up.value), dy -> {
-            Tensor[] grads = Tensor.swigluBackward(gate.value, up.value, dy);
-            gate.accumulate(grads[0]);
-            up.accumulate(grads[1]);
-        }, gate, up);
     }
 
     /** Rotary embedding of [..., T, D]; a rotation's transpose is the rotation by the negative angle. */

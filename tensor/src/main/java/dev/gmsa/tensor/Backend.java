@@ -127,23 +127,6 @@ public interface Backend {
         ComposedAttention.backward(this, q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
     }
 
-    /** out = silu(gate) * up for same-shaped gate and up (the SwiGLU gate of a LLaMA MLP). */
-    default void swiglu(Tensor gate, Tensor up, Tensor out) {
-        Tensor activated = Tensor.empty(this, DType.F32, gate.shape());
-        unary(UnaryOp.SILU, gate, activated);
-        binary(BinaryOp.MUL, activated, up, out);
-    }
-
-    /**
-     * Gradients of {@link #swiglu}: with s = sigmoid(gate), dGate = dOut * up * s * (1 + gate * (1 - s)) and
-     * dUp = dOut * silu(gate); dGate and dUp are overwritten.
-     */
-    default void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
-        Tensor s = gate.sigmoid();
-        copy(dOut.mul(gate.silu()), dUp);
-        copy(dOut.mul(up).mul(s.mul(gate.mul(s.neg().add(1f)).add(1f))), dGate);
-    }
-
     /**
      * Gradients of {@link #rmsNorm} for x [..., D], weight [D] and dOut [..., D]. With r = 1 / sqrt(mean(x^2) + eps),
      * xhat = x r and g = dOut * weight: dx = r (g - xhat mean(g xhat)) (overwritten); dWeight [D], when not null,

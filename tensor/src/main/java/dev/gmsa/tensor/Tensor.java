@@ -657,31 +657,6 @@ public final class Tensor {
         if (causalOffset < 0) throw new ShapeException(op + ": causal offset must be >= 0, got " + causalOffset);
     }
 
-    /** silu(this) * up: SwiGLU's gating of two same-shaped projections (this is the gate). */
-    public Tensor swiglu(Tensor up) {
-        checkSwiglu(this, up, null);
-        Tensor out = empty(backend(), DType.F32, shape);
-        backend().swiglu(this, up, out);
-        return out;
-    }
-
-    /** Gradients {dGate, dUp} of {@link #swiglu} for the output gradient dOut. */
-    public static Tensor[] swigluBackward(Tensor gate, Tensor up, Tensor dOut) {
-        checkSwiglu(gate, up, dOut);
-        Tensor dGate = empty(gate.backend(), DType.F32, gate.shape), dUp = empty(gate.backend(), DType.F32, gate.shape);
-        gate.backend().swigluBackward(gate, up, dOut, dGate, dUp);
-        return new Tensor[] {dGate, dUp};
-    }
-
-    private static void checkSwiglu(Tensor gate, Tensor up, Tensor dOut) {
-        gate.requireSameBackend(up, "swiglu");
-        gate.requireFloating("swiglu");
-        up.requireFloating("swiglu");
-        if (!Arrays.equals(gate.shape, up.shape) || (dOut != null && !Arrays.equals(gate.shape, dOut.shape)))
-            throw new ShapeException("swiglu: gate " + Shape.str(gate.shape) + ", up " + Shape.str(up.shape)
-                    + (dOut == null ? "" : " and dOut " + Shape.str(dOut.shape)) + " must have the same shape");
-    }
-
     /** Rows of this table picked by ids: table [V, D], ids any shape → [ids..., D]. */
     public Tensor embedding(Tensor ids) {
         if (rank() != 2) throw new ShapeException("embedding: table must be [V, D], got " + Shape.str(shape));

@@ -1,6 +1,7 @@
 package dev.gmsa.transformer;
 
 import dev.gmsa.autograd.Var;
+import dev.gmsa.autograd.fused.SwiGlu;
 
 /** SwiGLU: down(silu(gate(x)) * up(x)). */
 public final class FeedForward {
@@ -14,6 +15,6 @@ public final class FeedForward {
 
     /** x [..., D] -> [..., D] */
     Var forward(Var x) {
-        return down.forward(gate.forward(x).swiglu(up.forward(x))); // fused silu(gate) * up
+        return down.forward(SwiGlu.apply(gate.forward(x), up.forward(x))); // fused silu(gate) * up
     }
 }

@@ -178,16 +178,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void swiglu(Tensor gate, Tensor up, Tensor out) {
-        if (!SwiGluKernel.forward(gate, up, out)) Backend.super.swiglu(gate, up, out);
-    }
-
-    @Override
-    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
-        if (!SwiGluKernel.backward(gate, up, dOut, dGate, dUp)) Backend.super.swigluBackward(gate, up, dOut, dGate, dUp);
-    }
-
-    @Override
     public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
         if (!RmsNormBackwardKernel.backward(x, weight, eps, dOut, dx, dWeight)) Backend.super.rmsNormBackward(x, weight, eps, dOut, dx, dWeight);
     }

@@ -370,23 +370,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void swiglu(Tensor gate, Tensor up, Tensor out) {
-        for (int i = 0; i < out.numel(); i++) {
-            double g = get(gate, i);
-            set(out, i, (float) (g / (1 + Math.exp(-g)) * get(up, i)));
-        }
-    }
-
-    @Override
-    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
-        for (int i = 0; i < dOut.numel(); i++) {
-            double g = get(gate, i), s = 1 / (1 + Math.exp(-g)), dy = get(dOut, i);
-            set(dUp, i, (float) (dy * g * s));
-            set(dGate, i, (float) (dy * get(up, i) * s * (1 + g * (1 - s))));
-        }
-    }
-
-    @Override
     public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
         int d = x.size(-1), rows = x.numel() / Math.max(d, 1);
         double[] dw = new double[d];

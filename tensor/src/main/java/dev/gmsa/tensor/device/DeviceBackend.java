@@ -219,19 +219,6 @@ public abstract class DeviceBackend implements Backend {
         kernel("elementwise", "where_view").tensor(mask).tensor(a).tensor(b).tensor(out).arg(out.numel()).runFlat(out.numel());
     }
 
-    // No @Override on the two SwiGLU kernels: they replace Backend's composed defaults where those exist.
-
-    /** out = silu(gate) * up in one kernel. */
-    public void swiglu(Tensor gate, Tensor up, Tensor out) {
-        kernel("elementwise", "swiglu_view").tensor(gate).tensor(up).tensor(out).arg(out.numel()).runFlat(out.numel());
-    }
-
-    /** dGate and dUp of {@link #swiglu} in one kernel. */
-    public void swigluBackward(Tensor gate, Tensor up, Tensor dOut, Tensor dGate, Tensor dUp) {
-        int n = dOut.numel();
-        kernel("elementwise", "swiglu_backward_view").tensor(gate).tensor(up).tensor(dOut).tensor(dGate).tensor(dUp).arg(n).runFlat(n);
-    }
-
     // ------------------------------------------------------------------------------------------ one axis
 
 

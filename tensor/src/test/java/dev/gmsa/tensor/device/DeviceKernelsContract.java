@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * What the shared {@link dev.gmsa.tensor.BackendContract} does not reach, for every {@link DeviceBackend}
  * (OpenCL and CUDA run the same kernels through the same dispatch): the GEMV and tiled-GEMM paths at sizes
- * past one tile, BF16/F16 weights, the fused attention kernels, the fused SwiGLU kernels, transfer
+ * past one tile, BF16/F16 weights, the fused attention and RMSNorm-backward kernels, transfer
  * counting and device-to-device copies. A runtime's test class subclasses this and says which backend.
  */
 public abstract class DeviceKernelsContract {
@@ -134,31 +134,6 @@ public abstract class DeviceKernelsContract {
         String what = "rmsNormBackward rows=" + rows + " d=" + d + (transposed ? " transposed" : "");
         assertClose(what + " dx", expected[0].toFloatArray(), actual[0].toFloatArray(), 1e-4f, 1e-5f);
         if (weightGradient) assertClose(what + " dWeight", expected[1].toFloatArray(), actual[1].toFloatArray(), 1e-4f, 1e-5f * rows);
-    }
-
-    @Test
-    void fusedSwigluAndItsGradientsMatchTheReference() {
-        int[] shape = {5, 67};
-        Supplier<Tensor[]> inputs = () -> new Tensor[] {random(1, shape[1], shape[0]).mT().mul(4f), random(2, shape).to(DType.BF16),
-                random(3, shape[1]).expand(shape)};
-        float[] expected = Backends.with(REFERENCE, () -> {
-            Tensor[] in = inputs.get();
-            return in[0].silu().mul(in[1]).toFloatArray();
-        });
-        Tensor[] in = Backends.with(device(), inputs);
-        Tensor out = Tensor.empty(device(), DType.F32, shape);
-        device().swiglu(in[0], in[1], out);
-        assertClose("swiglu", expected, out.toFloatArray(), 1e-5f, 1e-6f);
-
-        float[][] grads = Backends.with(REFERENCE, () -> { // composed from the reference's scalar ops
-            Tensor[] r = inputs.get();
-            Tensor s = r[0].sigmoid();
-            return new float[][] {r[2].mul(r[1]).mul(s.mul(r[0].mul(s.neg().add(1f)).add(1f))).toFloatArray(), r[2].mul(r[0].silu()).toFloatArray()};
-        });
-        Tensor dGate = Tensor.empty(device(), DType.F32, shape), dUp = Tensor.empty(device(), DType.F32, shape);
-        device().swigluBackward(in[0], in[1], in[2], dGate, dUp);
-        assertClose("swiglu dGate", grads[0], dGate.toFloatArray(), 1e-5f, 1e-5f);
-        assertClose("swiglu dUp", grads[1], dUp.toFloatArray(), 1e-5f, 1e-6f);
     }
 
     private static void assertClose(String what, float[] expected, float[] actual, float rtol, float atol) {
