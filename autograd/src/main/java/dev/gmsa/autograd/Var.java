@@ -486,22 +486,6 @@ public final class Var {
     }
 
     /**
-     * y = x r w over the last axis (D), with r = 1 / sqrt(mean(x^2) + eps). Forward is the fused kernel.
-     * Backward, with g = dy w and xhat = x r:
-     *   dy_i/dx_j = r w_i [i == j] + x_i w_i dr/dx_j, and dr/dx_j = -r^3 x_j / D, so
-     *   dx_j = r g_j - r^3 x_j mean_i(g_i x_i) = r (g_j - xhat_j mean_i(g_i xhat_i));
-     *   dw_i = sum over rows of dy_i xhat_i.
-     */
-    public Var rmsNorm(Var weight, float eps) {
-        Var x = this, w = weight;
-        return record(x.value.rmsNorm(w.value, eps), dy -> {
-            Tensor[] grads = Tensor.rmsNormBackward(x.value, w.value, eps, dy, w.requiresGrad); // the formulas above, fused
-            x.accumulate(grads[0]);
-            if (w.requiresGrad) w.accumulate(grads[1]);
-        }, x, w);
-    }
-
-    /**
      * Fused causal attention of these queries [B, H, T, hd] over k, v [B, KV, S, hd] (see {@link Tensor#attention}):
      * softmax(scale q k^T, causally masked from position causalOffset) v, as [B, H, T, hd]. The forward keeps
      * each row's log-sum-exp when a gradient will be needed; backward is the fused kernel, which recomputes the

@@ -1,5 +1,6 @@
 package dev.gmsa.autograd;
 
+import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.autograd.Inputs.Layout;
 import dev.gmsa.autograd.Inputs.Values;
 import dev.gmsa.tensor.RopeLayout;
@@ -33,11 +34,11 @@ class NnGradientProperties {
             int[] shape = Inputs.shape(rng, rank, 5);
             int d = shape[rank - 1];
             // |x| >= 0.2 keeps each row's rms well above h, where central differences stay accurate
-            check("rmsNorm", in -> in.get(0).rmsNorm(in.get(1), 1e-5f), Inputs.random(rng, layout, Values.AWAY_FROM_ZERO, shape),
+            check("rmsNorm", in -> RmsNorm.apply(in.get(0), in.get(1), 1e-5f), Inputs.random(rng, layout, Values.AWAY_FROM_ZERO, shape),
                     Inputs.random(rng, Layout.CONTIGUOUS, d));
             // a frozen weight: only the input's gradient is computed
             Tensor frozenWeight = Inputs.random(rng, Layout.CONTIGUOUS, d);
-            check("rmsNorm, constant weight", in -> in.get(0).rmsNorm(Var.constant(frozenWeight), 1e-5f),
+            check("rmsNorm, constant weight", in -> RmsNorm.apply(in.get(0), Var.constant(frozenWeight), 1e-5f),
                     Inputs.random(rng, layout, Values.AWAY_FROM_ZERO, shape));
         });
     }

@@ -1,5 +1,6 @@
 package dev.gmsa.autograd;
 
+import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.tensor.Backends;
 import dev.gmsa.tensor.ShapeException;
 import dev.gmsa.tensor.Tensor;
@@ -170,7 +171,7 @@ class TapeTest {
         Var table = Var.param(Tensor.randn(1, 0.5f, 7, 6)), norm = Var.param(Tensor.rand(2, 0.5f, 1.5f, 6));
         Var w = Var.param(Tensor.randn(3, 0.5f, 6, 6)), out = Var.param(Tensor.randn(4, 0.5f, 6, 7));
         Tensor ids = Tensor.ofInts(new int[] {1, 4, 2, 6, 0, 3, 3, 5}).reshape(2, 4);
-        Var h = table.embedding(ids).rmsNorm(norm, 1e-5f).matmul(w).gelu();       // [2, 4, 6]
+        Var h = RmsNorm.apply(table.embedding(ids), norm, 1e-5f).matmul(w).gelu();       // [2, 4, 6]
         Var att = h.matmul(h.mT()).mul(0.4f).maskedFill(Tensor.causalMask(4, 4, 0), Float.NEGATIVE_INFINITY).softmax();
         Var logits = att.matmul(h).add(h).matmul(out).reshape(8, 7);
         logits.crossEntropy(Tensor.ofInts(new int[] {4, 2, 6, 0, 3, 3, 5, -1}), -1).backward();

@@ -77,9 +77,6 @@ public interface Backend {
     /** Log-softmax over the last axis. */
     void logSoftmax(Tensor x, Tensor out);
 
-    /** out = x / sqrt(mean(x^2, last axis) + eps) * weight; weight has the last axis' length. */
-    void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out);
-
     /**
      * Rotary embedding of x [..., T, D] with tables cos, sin [T, D/2] (the angle of pair i at position t).
      * {@code inverse} rotates by the negative angle, which is the backward of the forward rotation.
@@ -127,15 +124,4 @@ public interface Backend {
         ComposedAttention.backward(this, q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
     }
 
-    /**
-     * Gradients of {@link #rmsNorm} for x [..., D], weight [D] and dOut [..., D]. With r = 1 / sqrt(mean(x^2) + eps),
-     * xhat = x r and g = dOut * weight: dx = r (g - xhat mean(g xhat)) (overwritten); dWeight [D], when not null,
-     * = sum over rows of dOut * xhat (overwritten).
-     */
-    default void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
-        Tensor r = x.square().mean(-1, true).add(eps).rsqrt();
-        Tensor xhat = x.mul(r), g = dOut.mul(weight);
-        copy(r.mul(g.sub(xhat.mul(g.mul(xhat).mean(-1, true)))), dx);
-        if (dWeight != null) copy(dOut.mul(xhat).sumTo(weight.shape()), dWeight);
-    }
 }

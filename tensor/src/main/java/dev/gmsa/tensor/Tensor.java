@@ -572,26 +572,6 @@ public final class Tensor {
         return out;
     }
 
-    public Tensor rmsNorm(Tensor weight, float eps) {
-        requireSameBackend(weight, "rmsNorm");
-        if (weight.rank() != 1 || weight.shape[0] != shape[shape.length - 1])
-            throw new ShapeException("rmsNorm: weight " + Shape.str(weight.shape) + " does not match the last axis of " + Shape.str(shape));
-        Tensor out = empty(backend(), DType.F32, shape);
-        backend().rmsNorm(this, weight, eps, out);
-        return out;
-    }
-
-    /** Gradients {dx, dWeight (null unless asked for)} of {@link #rmsNorm} for the output gradient dOut. */
-    public static Tensor[] rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, boolean weightGradient) {
-        if (!Arrays.equals(x.shape, dOut.shape) || weight.rank() != 1 || weight.shape[0] != x.shape[x.rank() - 1])
-            throw new ShapeException("rmsNormBackward: x " + Shape.str(x.shape) + ", dOut " + Shape.str(dOut.shape)
-                    + " and weight " + Shape.str(weight.shape) + " do not match");
-        Tensor dx = empty(x.backend(), DType.F32, x.shape);
-        Tensor dWeight = weightGradient ? empty(x.backend(), DType.F32, weight.shape) : null;
-        x.backend().rmsNormBackward(x, weight, eps, dOut, dx, dWeight);
-        return new Tensor[] {dx, dWeight};
-    }
-
     /** Rotary embedding of [..., T, D] with tables cos, sin [T, D/2]. */
     public Tensor rope(Tensor cos, Tensor sin, RopeLayout layout, boolean inverse) {
         requireSameBackend(cos, "rope");

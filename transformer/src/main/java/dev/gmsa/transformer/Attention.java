@@ -1,5 +1,6 @@
 package dev.gmsa.transformer;
 
+import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.RopeLayout;
@@ -67,7 +68,7 @@ public final class Attention {
     /** [B, T, heads * hd] -> [B, heads, T, hd], with the optional per-head RMS norm. */
     private Var heads(Var projected, int batch, int t, int heads, Var norm) {
         Var h = projected.reshape(batch, t, heads, config.headDim());
-        if (norm != null) h = h.rmsNorm(norm, (float) config.rmsNormEps());
+        if (norm != null) h = RmsNorm.apply(h, norm, (float) config.rmsNormEps());
         return h.permute(0, 2, 1, 3);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gmsa.transformer;
 
+import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.autograd.Var;
 
 /** One pre-norm decoder layer: x + attention(norm(x)), then h + mlp(norm(h)). */
@@ -49,8 +50,8 @@ public final class DecoderBlock {
 
     /** x [B, T, D] -> [B, T, D] */
     public Var forward(Var x, RopeTables rope, int start, KvCache cache, int layer) {
-        Var h = x.add(attention.forward(x.rmsNorm(attentionNorm, eps), rope, start, cache, layer));
-        return h.add(mlp.forward(h.rmsNorm(mlpNorm, eps)));
+        Var h = x.add(attention.forward(RmsNorm.apply(x, attentionNorm, eps), rope, start, cache, layer));
+        return h.add(mlp.forward(RmsNorm.apply(h, mlpNorm, eps)));
     }
 
     public Attention attention() {

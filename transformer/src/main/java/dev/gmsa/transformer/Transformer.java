@@ -1,5 +1,6 @@
 package dev.gmsa.transformer;
 
+import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.Tensor;
 
@@ -119,7 +120,7 @@ public final class Transformer {
 
     /** The final RMS norm: what Hugging Face returns as hidden_states[-1]. */
     public Var normalize(Var hidden) {
-        return hidden.rmsNorm(finalNorm, (float) config.rmsNormEps());
+        return RmsNorm.apply(hidden, finalNorm, (float) config.rmsNormEps());
     }
 
     /** Last hidden states after the final norm, for embeddings x [B, T, D]. */

@@ -1,5 +1,6 @@
 package dev.gmsa.transformer;
 
+import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.Tensor;
@@ -70,7 +71,7 @@ class AttentionProbeTest {
                 Var h = embedded(model);
                 for (int layer = 0; layer < config.numLayers(); layer++) {
                     DecoderBlock block = model.blocks().get(layer);
-                    Var normed = h.rmsNorm(block.attentionNorm, (float) config.rmsNormEps());
+                    Var normed = RmsNorm.apply(h, block.attentionNorm, (float) config.rmsNormEps());
                     Tensor[] seen = new Tensor[1];
                     block.attention.setProbe((l, start, p) -> seen[0] = p);
                     Tensor real = block.attention.forward(normed, model.rope(), 0, null, layer).value();

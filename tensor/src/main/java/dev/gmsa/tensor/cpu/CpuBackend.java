@@ -136,11 +136,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-        intoDense(out, false, o -> NormKernels.rmsNorm(x, weight, eps, o));
-    }
-
-    @Override
     public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
         intoDense(out, false, o -> RopeKernel.rope(x, cos, sin, layout, inverse, o));
     }
@@ -177,8 +172,4 @@ public final class CpuBackend implements Backend {
         AttentionKernel.backward(q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
     }
 
-    @Override
-    public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
-        if (!RmsNormBackwardKernel.backward(x, weight, eps, dOut, dx, dWeight)) Backend.super.rmsNormBackward(x, weight, eps, dOut, dx, dWeight);
-    }
 }

@@ -212,20 +212,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-        int n = x.size(-1), rows = x.numel() / Math.max(n, 1);
-        for (int r = 0; r < rows; r++) {
-            double ss = 0;
-            for (int i = 0; i < n; i++) {
-                double v = get(x, r * n + i);
-                ss += v * v;
-            }
-            double scale = 1.0 / Math.sqrt(ss / n + eps);
-            for (int i = 0; i < n; i++) set(out, r * n + i, (float) (get(x, r * n + i) * scale * get(weight, i)));
-        }
-    }
-
-    @Override
     public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
         int d = x.size(-1), t = x.size(-2), half = d / 2;
         int rows = x.numel() / Math.max(d, 1);
@@ -369,21 +355,4 @@ public final class ReferenceBackend implements Backend {
                     }
     }
 
-    @Override
-    public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
-        int d = x.size(-1), rows = x.numel() / Math.max(d, 1);
-        double[] dw = new double[d];
-        for (int row = 0; row < rows; row++) {
-            double squares = 0, gDotXhat = 0;
-            for (int i = 0; i < d; i++) squares += (double) get(x, row * d + i) * get(x, row * d + i);
-            double r = 1 / Math.sqrt(squares / d + eps);
-            for (int i = 0; i < d; i++) gDotXhat += (double) get(dOut, row * d + i) * get(weight, i) * get(x, row * d + i) * r;
-            for (int i = 0; i < d; i++) {
-                double xhat = get(x, row * d + i) * r, dy = get(dOut, row * d + i);
-                set(dx, row * d + i, (float) (r * (dy * get(weight, i) - xhat * gDotXhat / d)));
-                dw[i] += dy * xhat;
-            }
-        }
-        if (dWeight != null) for (int i = 0; i < d; i++) set(dWeight, i, (float) dw[i]);
-    }
 }

@@ -89,7 +89,7 @@ public final class StridedLoops {
     }
 
     /** Like {@link #forTiles} for kernels that need whole rows (softmax, norms): splits rows only. */
-    static void forRows(int rows, int n, int cost, Parallel.RangeBody body) {
+    public static void forRows(int rows, int n, int cost, Parallel.RangeBody body) {
         long work = (long) rows * n * Math.max(cost, 1);
         if (work < PARALLEL_WORK || rows < 2) {
             body.run(0, rows);

@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector loops over one row of floats (data[offset .. offset + n)), shared by the reductions, softmax,
- * norms and cross-entropy. Sums accumulate in float, one partial sum per lane, then across lanes.
+ * norms and cross-entropy (the public ones also by fused-op units of other modules). Sums accumulate in float, one partial sum per lane, then across lanes.
  */
-final class VectorRows {
+public final class VectorRows {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private VectorRows() {}
@@ -33,7 +33,7 @@ final class VectorRows {
         return m;
     }
 
-    static float sumOfSquares(float[] a, int o, int n) {
+    public static float sumOfSquares(float[] a, int o, int n) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length()) {
@@ -89,7 +89,7 @@ final class VectorRows {
     }
 
     /** acc[i] += a[i]. */
-    static void addInto(float[] a, int o, int n, float[] acc, int ao) {
+    public static void addInto(float[] a, int o, int n, float[] acc, int ao) {
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length())
             FloatVector.fromArray(F, acc, ao + i).add(FloatVector.fromArray(F, a, o + i)).intoArray(acc, ao + i);

@@ -26,7 +26,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * offset), so transposed, narrowed and broadcast inputs are never materialised.
  */
 public abstract class DeviceBackend implements Backend {
-    private static final int ROW_WG = 128, GEMM_TILE = 64, GEMM_THREADS = 16, GEMV_WG = 64;
+    private static final int GEMM_TILE = 64, GEMM_THREADS = 16, GEMV_WG = 64;
+    /** Work-items per row of the row kernels (ROW_WG in common.cl): what a fused op's row kernel launches with. */
+    public static final int ROW_WORK_GROUP = 128;
+    private static final int ROW_WG = ROW_WORK_GROUP;
 
     private final DeviceRuntime runtime;
     private final String deviceNoun;
@@ -344,25 +347,6 @@ public abstract class DeviceBackend implements Backend {
     @Override
     public void logSoftmax(Tensor x, Tensor out) {
         kernel("rows", "softmax_rows").tensor(x).tensor(out).arg(x.size(-1)).arg(1).run(rowGroups(rows(x)), ROW_LOCAL);
-    }
-
-    @Override
-    public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-        kernel("rows", "rms_norm_rows").tensor(x).tensor(weight).arg(eps).tensor(out).arg(x.size(-1)).run(rowGroups(rows(x)), ROW_LOCAL);
-    }
-
-    @Override
-    public void rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
-        int n = x.size(-1), rows = rows(x);
-        if (x.numel() == 0) {
-            if (dWeight != null) fill(dWeight, 0f);
-            return;
-        }
-        Tensor inverseRms = Tensor.empty(this, DType.F32, rows);
-        kernel("rows", "rms_norm_backward_rows").tensor(x).tensor(weight).arg(eps).tensor(dOut).tensor(dx).tensor(inverseRms).arg(n)
-                .run(rowGroups(rows), ROW_LOCAL);
-        if (dWeight != null)
-            kernel("rows", "rms_norm_weight_grad").tensor(x).tensor(dOut).tensor(inverseRms).tensor(dWeight).arg(rows).arg(n).runFlat(n);
     }
 
     @Override
