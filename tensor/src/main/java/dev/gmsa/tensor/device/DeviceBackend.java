@@ -34,6 +34,7 @@ public abstract class DeviceBackend implements Backend {
     private final DeviceRuntime runtime;
     private final String deviceNoun;
     private final TransferStats transfers = new TransferStats();
+    private final DeviceMemory memory = new DeviceMemory();
 
     /** {@code deviceNoun} completes "tensor X is not on ...": "an OpenCL device", "a CUDA device". */
     protected DeviceBackend(DeviceRuntime runtime, String deviceNoun) {
@@ -47,6 +48,15 @@ public abstract class DeviceBackend implements Backend {
 
     public TransferStats transferStats() {
         return transfers;
+    }
+
+    DeviceMemory memory() {
+        return memory;
+    }
+
+    /** Device bytes held by storages not yet freed (live tensors, and dead ones the collector has not reached). */
+    public long liveDeviceBytes() {
+        return memory.liveBytes();
     }
 
     /** Waits for every launched kernel. */
@@ -70,15 +80,16 @@ public abstract class DeviceBackend implements Backend {
         return s;
     }
 
-    /** An uninitialised buffer; when the device is out of memory, unreachable buffers are collected and it retries once. */
+    /** An uninitialised buffer; when the device is out of memory, dead buffers are reclaimed and it retries once. */
     private DeviceStorage newStorage(DType dtype, int length) {
         long bytes = DeviceStorage.byteSize(dtype, length);
         long buffer = runtime.allocateOrZero(bytes);
         if (buffer == 0) {
-            System.gc(); // device memory is freed by the Cleaner of storages the Java heap no longer reaches
-            try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            memory.reclaim();
             buffer = runtime.allocateOrZero(bytes);
-            if (buffer == 0) throw new DeviceException(name() + ": out of device memory allocating " + bytes + " bytes");
+            if (buffer == 0)
+                throw new DeviceException(name() + ": out of device memory allocating " + bytes + " bytes (" + memory.liveBytes()
+                        + " bytes held by live tensors); use smaller batches or sequences, or a device with more memory");
         }
         return new DeviceStorage(this, dtype, length, buffer);
     }

@@ -21,14 +21,17 @@ public final class DeviceStorage extends KnownIdsStorage {
         this.dtype = dtype;
         this.length = length;
         this.buffer = buffer;
-        CLEANER.register(this, new Release(backend.runtime(), buffer));
+        long bytes = byteSize(dtype, length);
+        backend.memory().allocated(bytes);
+        CLEANER.register(this, new Release(backend.runtime(), backend.memory(), buffer, bytes));
     }
 
     /** Captures only the handle, never the storage, so the storage can become unreachable. */
-    private record Release(DeviceRuntime runtime, long buffer) implements Runnable {
+    private record Release(DeviceRuntime runtime, DeviceMemory memory, long buffer, long bytes) implements Runnable {
         @Override
         public void run() {
             runtime.free(buffer);
+            memory.released(bytes);
         }
     }
 

@@ -121,6 +121,20 @@ public abstract class DeviceKernelsContract {
         }
     }
 
+    @Test
+    void liveDeviceBytesCountStoragesUntilTheCollectorFreesThem() {
+        DeviceBackend backend = device();
+        long before = backend.liveDeviceBytes();
+        Tensor big = Tensor.zeros(backend, DType.F32, 1000, 257);
+        long bytes = 1000L * 257 * Float.BYTES;
+        assertTrue(backend.liveDeviceBytes() >= before + bytes, "a new buffer counts");
+        long withIt = backend.liveDeviceBytes();
+        assertEquals(1000 * 257, big.numel());
+        big = null; // unreachable: its buffer is freed by the Cleaner once the collector finds it
+        for (int tries = 0; tries < 5 && backend.liveDeviceBytes() > withIt - bytes; tries++) backend.memory().reclaim();
+        assertTrue(backend.liveDeviceBytes() <= withIt - bytes, "the dead buffer was freed: " + backend.liveDeviceBytes() + " bytes live");
+    }
+
     private static void assertClose(String what, float[] expected, float[] actual, float rtol, float atol) {
         assertEquals(expected.length, actual.length, what + ": number of elements");
         for (int i = 0; i < expected.length; i++)
