@@ -18,6 +18,16 @@ public enum DType {
         return this != I32;
     }
 
+    /** A floating storage type by the names users write (f32, bf16, f16, or torch's float32, bfloat16, float16). */
+    public static DType floatingByName(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "f32", "float32" -> F32;
+            case "bf16", "bfloat16" -> BF16;
+            case "f16", "float16" -> F16;
+            default -> throw new IllegalArgumentException("unknown floating dtype " + name + " (f32, bf16, f16)");
+        };
+    }
+
     /** BF16 is the top half of an F32: widening is a 16-bit shift. */
     public static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat(bits << 16);

@@ -1,5 +1,6 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.attention.EncoderAttention;
 import dev.gmsa.compress.pipeline.EmbeddedDefault;
 import dev.gmsa.compress.pipeline.GmsaSystem;
@@ -154,7 +155,7 @@ class AttentionCommandTest {
     @Test
     void mapRowsAreCausalDistributionsOverTheSequenceTheEncoderSees() {
         for (Path folder : List.of(gmsa, tcpAe)) {
-            try (GmsaSystem system = GmsaSystem.load(folder)) {
+            try (GmsaSystem system = GmsaFolder.load(folder)) {
                 EncoderAttention attention = EncoderAttention.of(system, TEXT, RATE);
                 int positions = folder == tcpAe ? contextTokens + (contextTokens + RATE - 1) / RATE : contextTokens;
                 assertEquals(positions, attention.positions(), folder + ": context tokens, then memory tokens");

@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.pipeline.GmsaSystem;
@@ -21,7 +22,7 @@ public final class AskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (gmsa == null) gmsa = ShippedModels.methodFolder(null, "gmsa");
-        try (GmsaSystem system = GmsaSystem.load(gmsa)) {
+        try (GmsaSystem system = GmsaFolder.load(gmsa)) {
             Generator.Result r = system.ask(system.softTokens(SoftTokenFile.read(soft), soft), question, maxNewTokens);
             System.out.println("answer=" + r.text().strip()); // KEFT answers start with a space after " Answer:"
             System.out.printf("prefill_tok_s=%.1f%ndecode_tok_s=%.1f%n", r.prefillTokensPerSecond(), r.decodeTokensPerSecond());

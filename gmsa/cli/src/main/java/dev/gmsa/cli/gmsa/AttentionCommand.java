@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.attention.AnchorDominance;
 import dev.gmsa.compress.attention.AttentionFigure;
@@ -44,10 +45,10 @@ public final class AttentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (gmsa == null) gmsa = ShippedModels.methodFolder(null, method != null ? method : "gmsa");
-        requireFolderMethod(GmsaSystem.readManifest(gmsa));
+        requireFolderMethod(GmsaFolder.readManifest(gmsa));
         String text = source.text != null ? source.text : Files.readString(source.textFile);
         if (text.isBlank()) throw new IllegalArgumentException("the text is empty");
-        try (GmsaSystem system = GmsaSystem.load(gmsa)) {
+        try (GmsaSystem system = GmsaFolder.load(gmsa)) {
             EncoderAttention attention = EncoderAttention.of(system, text, rate);
             print(attention);
             AttentionFigure.write(attention, out);

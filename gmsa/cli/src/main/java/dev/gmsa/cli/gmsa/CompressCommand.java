@@ -1,5 +1,7 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.tensor.DType;
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.data.AutoencoderCorpusReader;
 import dev.gmsa.compress.format.SoftTokenFile;
@@ -32,7 +34,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (gmsa == null) gmsa = ShippedModels.methodFolder(null, "gmsa");
-        try (GmsaSystem system = GmsaSystem.load(gmsa)) {
+        try (GmsaSystem system = GmsaFolder.load(gmsa)) {
             if (source.jsonl != null) {
                 List<String> docs = AutoencoderCorpusReader.read(source.jsonl);
                 Files.createDirectories(out);
@@ -47,7 +49,7 @@ public final class CompressCommand implements Callable<Integer> {
 
     private void write(GmsaSystem system, String context, Path file) throws Exception {
         long t0 = System.nanoTime();
-        SoftTokenFile soft = system.compress(context, rate, GmsaSystem.storageType(dtype));
+        SoftTokenFile soft = system.compress(context, rate, DType.floatingByName(dtype));
         soft.write(file);
         System.out.printf("file=%s context_tokens=%d soft_tokens=%d seconds=%.3f%n", file, soft.contextTokens(),
                 soft.allSoftTokens().size(0), (System.nanoTime() - t0) / 1e9);

@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.model.KeftMode;
 import dev.gmsa.compress.pipeline.CopyCheck;
@@ -104,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
             keft(method, system, qaTrain);
             rows.put(method, new Row(reconstruction, answer(system, qaTest)));
             if (beforeKeft != null) rows.put("gmsa-no-keft", new Row(null, beforeKeft));
-            system.save(out.resolve(method));
+            GmsaFolder.save(system, out.resolve(method));
             curve.writePng(out.resolve("loss-ae-" + method + ".png"));
             return rows;
         }

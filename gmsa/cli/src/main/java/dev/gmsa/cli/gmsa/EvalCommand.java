@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.data.AutoencoderCorpusReader;
 import dev.gmsa.compress.data.QaExample;
 import dev.gmsa.compress.pipeline.EmbeddedDefault;
@@ -48,8 +49,8 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rate < 1) throw new IllegalArgumentException("--rate must be >= 1, got " + rate);
         if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
-        String m = method != null ? method : gmsa != null && java.nio.file.Files.exists(gmsa.resolve(GmsaSystem.MANIFEST))
-                ? GmsaSystem.readManifest(gmsa).method() : decoder != null ? "original" : "gmsa";
+        String m = method != null ? method : gmsa != null && java.nio.file.Files.exists(gmsa.resolve(GmsaFolder.MANIFEST))
+                ? GmsaFolder.readManifest(gmsa).method() : decoder != null ? "original" : "gmsa";
         return switch (task) {
             case "reconstruct" -> reconstruct(m);
             case "qa" -> qa(m);
@@ -59,7 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int reconstruct(String m) throws Exception {
         if (m.equals("original")) throw new IllegalArgumentException("reconstruct needs a compressor: --method gmsa, tcp-ae or icae");
-        try (GmsaSystem s = GmsaSystem.load(methodFolder(m))) {
+        try (GmsaSystem s = GmsaFolder.load(methodFolder(m))) {
             Tokenizer t = s.decoderTokenizer();
             Path texts = data != null ? data : gmsa == null ? ShippedModels.data("heldout-text.jsonl") : null;
             List<int[]> windows = texts != null ? TextWindows.of(AutoencoderCorpusReader.read(texts), t, contextTokens, limit) : generated(t);
@@ -90,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<QaExample> examples = file != null ? QaData.read(file, format) : QaData.synthetic(seed, limit, documents);
         if (examples.size() > limit) examples = examples.subList(0, limit);
         if (!m.equals("original")) {
-            try (GmsaSystem s = GmsaSystem.load(methodFolder(m))) {
+            try (GmsaSystem s = GmsaFolder.load(methodFolder(m))) {
                 print(s.manifest().method(), s.evaluateQa(examples, rate, maxAnswerTokens));
             }
             return 0;

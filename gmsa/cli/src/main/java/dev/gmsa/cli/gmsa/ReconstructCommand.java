@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.pipeline.GmsaSystem;
@@ -20,7 +21,7 @@ public final class ReconstructCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (gmsa == null) gmsa = ShippedModels.methodFolder(null, "gmsa");
-        try (GmsaSystem system = GmsaSystem.load(gmsa)) {
+        try (GmsaSystem system = GmsaFolder.load(gmsa)) {
             Generator.Result r = system.reconstruct(system.softTokens(SoftTokenFile.read(soft), soft), maxNewTokens);
             System.out.println("text=" + r.text());
             System.out.printf("new_tokens=%d%nstop_reason=%s%ndecode_tok_s=%.1f%n", r.ids().length, r.stopReason(), r.decodeTokensPerSecond());

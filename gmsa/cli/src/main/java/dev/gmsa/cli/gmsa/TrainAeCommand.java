@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.loaders.ModelConfigLoader;
 
@@ -97,7 +98,7 @@ public final class TrainAeCommand implements Callable<Integer> {
             var settings = recipe.settings(seed, out.resolve("checkpoint-ae.safetensors"), checkpointEvery);
             LossCurve curve = new LossCurve("autoencoder training: " + spec.name());
             var r = AutoencoderTraining.train(system.compressor(), system.decoderModel(), texts::draw, task, settings, curve);
-            system.save(out);
+            GmsaFolder.save(system, out);
             curve.writePng(out.resolve("loss-ae.png"));
             float[] l = r.losses();
             System.out.printf("method=%s%nout=%s%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",

@@ -1,5 +1,6 @@
 package dev.gmsa.cli.gmsa;
 
+import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.pipeline.ShippedModels;
 import dev.gmsa.compress.data.RealTextCorpus;
 import dev.gmsa.compress.pipeline.OriginalPrompt;
@@ -63,7 +64,7 @@ public final class TrainKeftCommand implements Callable<Integer> {
                 : QaData.synthetic(seed, count, documents);
         if (decoder != null) return originalPrompt(qa);
         Path target = out != null ? out : gmsa;
-        try (GmsaSystem system = GmsaSystem.load(gmsa)) {
+        try (GmsaSystem system = GmsaFolder.load(gmsa)) {
             // documents in the encoder's tokens, question and answer in the decoder's, written as ask and eval write them
             List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty()).map(system::keftExample).toList();
             var trainable = system.startKeft(mode);
@@ -73,7 +74,7 @@ public final class TrainKeftCommand implements Callable<Integer> {
             LossCurve curve = new LossCurve("KEFT: " + system.manifest().method() + " (" + mode + ")");
             var r = KeftTraining.train("keft-" + system.manifest().method(), system.compressor(), system.decoderModel(), trainable,
                     examples, task, settings, curve);
-            system.save(target);
+            GmsaFolder.save(system, target);
             curve.writePng(target.resolve("loss-keft.png"));
             float[] l = r.losses();
             System.out.printf("method=%s%nmode=%s%nexamples=%d%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",

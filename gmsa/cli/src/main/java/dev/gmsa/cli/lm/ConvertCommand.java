@@ -1,6 +1,5 @@
 package dev.gmsa.cli.lm;
 
-import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.tensor.DType;
 import picocli.CommandLine.Command;
@@ -20,7 +19,7 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DType storage = GmsaSystem.storageType(dtype);
+        DType storage = DType.floatingByName(dtype);
         if (model.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
             throw new IllegalArgumentException("--out must differ from --model (the weights are read in place while writing)");
         try (PretrainedModel m = PretrainedModel.load(model)) {

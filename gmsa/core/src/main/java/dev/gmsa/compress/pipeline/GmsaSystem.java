@@ -1,12 +1,8 @@
 package dev.gmsa.compress.pipeline;
 
-import dev.gmsa.loaders.AtomicFiles;
-import dev.gmsa.loaders.Json;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.compress.data.QaExample;
-import dev.gmsa.compress.format.ModelFingerprint;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.model.Compressor;
 import dev.gmsa.compress.model.DecoderInput;
@@ -14,8 +10,6 @@ import dev.gmsa.compress.model.KeftMode;
 import dev.gmsa.compress.train.AutoencoderTraining;
 import dev.gmsa.compress.train.KeftTraining;
 import dev.gmsa.loaders.PretrainedModel;
-import dev.gmsa.loaders.safetensors.SafetensorsFile;
-import dev.gmsa.loaders.safetensors.SafetensorsWriter;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.transformer.Transformer;
@@ -23,8 +17,6 @@ import dev.gmsa.transformer.generate.Generator;
 import dev.gmsa.transformer.generate.SamplingSettings;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,25 +25,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A compressor and the decoder it serves, with their tokenizers and prompt conventions: what the CLI's
- * train-ae, train-keft, compress, reconstruct, ask and eval commands work on. A GMSA folder holds gmsa.json
- * (the {@link GmsaManifest}), compressor.safetensors (the trained encoder-side weights) and, after KEFT,
- * keft.safetensors (the decoder deltas). Base checkpoints are referenced, never copied.
+ * A compressor and the decoder it serves, with their tokenizers and prompt conventions, in memory: what the CLI's
+ * train-ae, train-keft, compress, reconstruct, ask and eval commands work on. {@link GmsaFolder} loads and saves
+ * it; {@link SystemIdentity} fingerprints it.
  *
  * <p>Encoder and decoder may use different tokenizers: contexts always enter the encoder as the encoder
  * tokenizer's ids, and everything the decoder reads or predicts is the decoder tokenizer's ids (see
  * {@link TokenizerPair}). The compressor runs without LoRA dropout except inside autoencoder training.
  */
 public final class GmsaSystem implements AutoCloseable {
-    public static final String MANIFEST = "gmsa.json", COMPRESSOR_WEIGHTS = "compressor.safetensors", KEFT_WEIGHTS = "keft.safetensors";
-    private static final ObjectMapper JSON = Json.MAPPER; // the project's one strict mapper
-
     private final PretrainedModel decoder;
     private final PretrainedModel encoder; // the same object when both come from one checkpoint
     private final Compressor compressor;
+    private final SystemIdentity identity = new SystemIdentity();
     private GmsaManifest manifest;
     private Map<String, Var> keftDeltas = Map.of();
-    private String encoderBaseHash, decoderBaseHash; // frozen weights: hashed once, on first use
     private TokenizerPair tokenizers;
 
     private GmsaSystem(PretrainedModel decoder, PretrainedModel encoder, Compressor compressor, GmsaManifest manifest) {
@@ -71,93 +59,31 @@ public final class GmsaSystem implements AutoCloseable {
         return new GmsaSystem(dec, enc, c, m);
     }
 
-    /** A trained GMSA folder (see the class comment). */
-    public static GmsaSystem load(Path folder) {
-        GmsaManifest stored = readManifest(folder);
-        GmsaManifest m = stored.withModelPaths(resolve(folder, stored.decoder()), resolve(folder, stored.encoder()));
-        GmsaSystem s = create(m, 0);
-        s.loadWeights(folder.resolve(COMPRESSOR_WEIGHTS), s.compressor.trainableParameters());
-        if (m.keftMode() != null) {
-            s.keftDeltas = KeftMode.valueOf(m.keftMode()).attach(s.decoder.model());
-            s.loadWeights(folder.resolve(KEFT_WEIGHTS), s.keftDeltas);
-        }
-        return s;
+    /** The KEFT deltas attached to the decoder (empty before KEFT). */
+    Map<String, Var> keftDeltas() {
+        return keftDeltas;
     }
 
-    public static GmsaManifest readManifest(Path folder) {
-        Path file = folder.resolve(MANIFEST);
-        if (!Files.exists(file)) throw new IllegalArgumentException(folder + ": not a GMSA folder (no " + MANIFEST + "; run train-ae first)");
-        try {
-            return JSON.readValue(file.toFile(), GmsaManifest.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+    /** Attaches the mode's trainable deltas to the decoder (their values still to be trained or loaded). */
+    Map<String, Var> attachKeftDeltas(KeftMode mode) {
+        if (!keftDeltas.isEmpty()) throw new IllegalStateException("KEFT deltas are already attached");
+        keftDeltas = mode.attach(decoder.model());
+        identity.decoderChanged();
+        return keftDeltas;
     }
 
-    private void loadWeights(Path file, Map<String, Var> into) {
-        if (!Files.exists(file)) throw new IllegalArgumentException(file + ": missing (the folder's training did not finish)");
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (var e : into.entrySet()) {
-                if (!f.contains(e.getKey())) throw new IllegalArgumentException(file + ": no tensor " + e.getKey());
-                e.getValue().value().copyFrom(f.tensor(e.getKey()));
-            }
-        }
-    }
-
-    /** Writes the manifest (with fingerprints) and the trained weights atomically. */
-    public void save(Path folder) throws IOException {
-        Files.createDirectories(folder);
-        SafetensorsWriter.write(folder.resolve(COMPRESSOR_WEIGHTS), values(compressor.trainableParameters()));
-        if (!keftDeltas.isEmpty()) SafetensorsWriter.write(folder.resolve(KEFT_WEIGHTS), values(keftDeltas));
+    /** The manifest with the current weights' fingerprints, as {@link GmsaFolder#save} stores it. */
+    GmsaManifest manifestWithFingerprints() {
         manifest = manifest.withHashes(compressorHash(), decoderHash());
-        // checkpoints are named relative to the folder, so a folder moved together with them (or shipped) still loads
-        GmsaManifest portable = manifest.withModelPaths(relative(folder, manifest.decoder()), relative(folder, manifest.encoder()));
-        AtomicFiles.write(folder.resolve(MANIFEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, portable));
+        return manifest;
     }
 
-    /** A checkpoint path as the manifest stores it: relative to the GMSA folder. */
-    private static String relative(Path folder, String checkpoint) {
-        return folder.toAbsolutePath().normalize().relativize(Path.of(checkpoint).toAbsolutePath().normalize()).toString();
-    }
-
-    /** A stored checkpoint path: relative to the folder; folders written before paths were relative named them from the working directory. */
-    private static String resolve(Path folder, String stored) {
-        Path p = Path.of(stored);
-        if (p.isAbsolute()) return stored;
-        Path inFolder = folder.resolve(p).normalize();
-        return Files.exists(inFolder) || !Files.exists(p) ? inFolder.toString() : stored;
-    }
-
-    private static Map<String, Tensor> values(Map<String, Var> vars) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        vars.forEach((n, v) -> out.put(n, v.value()));
-        return out;
-    }
-
-    // ---------------------------------------------------------------- identity
-
-    /**
-     * The compressor's identity: its trainable weights (small, and changed by every training step, so hashed each
-     * time) combined with the frozen encoder base's hash, computed once.
-     */
     private String compressorHash() {
-        if (encoderBaseHash == null) encoderBaseHash = frozenHash(encoder.model().parameters(), compressor.trainableParameters());
-        return ModelFingerprint.combine(ModelFingerprint.of(values(compressor.trainableParameters())), encoderBaseHash);
+        return identity.compressorHash(encoder.model().parameters(), compressor.trainableParameters());
     }
 
-    /** The decoder's identity: the frozen base's hash (computed once) combined with the KEFT deltas, if any. */
     private String decoderHash() {
-        if (decoderBaseHash == null) decoderBaseHash = frozenHash(decoder.model().parameters(), keftDeltas);
-        return keftDeltas.isEmpty() ? decoderBaseHash : ModelFingerprint.combine(ModelFingerprint.of(values(keftDeltas)), decoderBaseHash);
-    }
-
-    /** The hash of the parameters that no optimizer here updates (those not among {@code trained}). */
-    private static String frozenHash(Map<String, Var> parameters, Map<String, Var> trained) {
-        Map<String, Tensor> frozen = new LinkedHashMap<>();
-        parameters.forEach((n, v) -> {
-            if (!trained.containsValue(v)) frozen.put(n, v.value());
-        });
-        return ModelFingerprint.of(frozen);
+        return identity.decoderHash(decoder.model().parameters(), keftDeltas);
     }
 
     /** The models soft tokens made by this system belong to. */
@@ -240,11 +166,9 @@ public final class GmsaSystem implements AutoCloseable {
 
     /** Starts KEFT: attaches trainable deltas to the decoder and records the mode in the manifest. */
     public Map<String, Var> startKeft(KeftMode mode) {
-        if (!keftDeltas.isEmpty()) throw new IllegalStateException("KEFT deltas are already attached");
-        keftDeltas = mode.attach(decoder.model());
+        Map<String, Var> deltas = attachKeftDeltas(mode);
         manifest = manifest.withKeft(mode);
-        decoderBaseHash = null; // the deltas may wrap base weights: which are frozen is decided again
-        return keftDeltas;
+        return deltas;
     }
 
     /**
@@ -300,15 +224,5 @@ public final class GmsaSystem implements AutoCloseable {
     public void close() {
         decoder.close();
         if (encoder != decoder) encoder.close();
-    }
-
-    /** Storage dtype of soft-token files by name (f32, bf16, f16). */
-    public static DType storageType(String name) {
-        return switch (name.toLowerCase()) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            case "f16", "float16" -> DType.F16;
-            default -> throw new IllegalArgumentException("unknown soft-token dtype " + name + " (f32, bf16, f16)");
-        };
     }
 }

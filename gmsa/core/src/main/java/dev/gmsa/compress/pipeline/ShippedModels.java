@@ -37,8 +37,8 @@ public final class ShippedModels {
         if (!METHODS.contains(method))
             throw new IllegalArgumentException("unknown method " + method + " (known: " + String.join(", ", METHODS) + ")");
         Path bundle = dir != null ? dir : root();
-        if (Files.exists(bundle.resolve(GmsaSystem.MANIFEST))) {
-            String has = GmsaSystem.readManifest(bundle).method();
+        if (Files.exists(bundle.resolve(GmsaFolder.MANIFEST))) {
+            String has = GmsaFolder.readManifest(bundle).method();
             if (!has.equals(method))
                 throw new IllegalArgumentException(bundle + " is a " + has + " folder, not " + method + " (give the folder of " + method
                         + " or a bundle holding one folder per method)");

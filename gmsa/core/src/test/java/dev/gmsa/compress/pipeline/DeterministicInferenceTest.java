@@ -50,11 +50,11 @@ class DeterministicInferenceTest {
         float[] inMemory;
         try (GmsaSystem s = GmsaSystem.create(TinyModels.manifest(CompressorSpec.gmsa(1, 1, LoraSettings.defaults()), dec, dec, 16, 8), 5)) {
             TinyModels.perturb(s, 0.01f);
-            s.save(tmp.resolve("g"));
+            GmsaFolder.save(s, tmp.resolve("g"));
             inMemory = s.compress(TEXT, 4, DType.F32).allSoftTokens().toFloatArray();
             assertSameSoftTokens(inMemory, s.compress(TEXT, 4, DType.F32).allSoftTokens().toFloatArray(), "twice in the system that was created");
         }
-        try (GmsaSystem back = GmsaSystem.load(tmp.resolve("g"))) {
+        try (GmsaSystem back = GmsaFolder.load(tmp.resolve("g"))) {
             float[] first = back.compress(TEXT, 4, DType.F32).allSoftTokens().toFloatArray();
             float[] second = back.compress(TEXT, 4, DType.F32).allSoftTokens().toFloatArray();
             assertSameSoftTokens(first, second, "the same text compressed twice in one process");

@@ -76,9 +76,9 @@ class MixedTokenizersTest {
         Path folder = tmp.resolve("g"), file = tmp.resolve("ctx.gmst");
         try (GmsaSystem s = create(tmp, LoraSettings.defaults())) {
             TinyModels.perturb(s, 0.01f);
-            s.save(folder);
+            GmsaFolder.save(s, folder);
         }
-        try (GmsaSystem s = GmsaSystem.load(folder)) {
+        try (GmsaSystem s = GmsaFolder.load(folder)) {
             SoftTokenFile made = s.compress(TEXT, 4, DType.F32);
             assertEquals(s.encoderTokenizer().encode(TEXT).length, made.contextTokens(), "the context is counted in encoder tokens");
             assertEquals((made.contextTokens() + 3) / 4, made.allSoftTokens().size(0));

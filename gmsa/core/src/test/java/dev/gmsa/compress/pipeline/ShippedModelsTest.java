@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShippedModelsTest {
     @Test
     void aGmsaFolderIsUsedWhenItsMethodMatches(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve(GmsaSystem.MANIFEST), "{\"method\": \"tcp-ae\"}");
+        Files.writeString(dir.resolve(GmsaFolder.MANIFEST), "{\"method\": \"tcp-ae\"}");
         assertEquals(dir, ShippedModels.methodFolder(dir, "tcp-ae"));
         var e = assertThrows(IllegalArgumentException.class, () -> ShippedModels.methodFolder(dir, "gmsa"));
         assertTrue(e.getMessage().contains("tcp-ae folder"), e.getMessage());
