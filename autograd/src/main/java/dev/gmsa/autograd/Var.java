@@ -3,7 +3,6 @@ package dev.gmsa.autograd;
 import dev.gmsa.autograd.fused.SwiGlu;
 import dev.gmsa.tensor.BinaryOp;
 import dev.gmsa.tensor.DType;
-import dev.gmsa.tensor.RopeLayout;
 import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.ShapeException;
 import dev.gmsa.tensor.Tensor;
@@ -504,12 +503,6 @@ public final class Var {
         }, q, k, v);
     }
 
-    /** Rotary embedding of [..., T, D]; a rotation's transpose is the rotation by the negative angle. */
-    public Var rope(Tensor cos, Tensor sin, RopeLayout layout) {
-        Var x = this;
-        return record(x.value.rope(cos, sin, layout, false), dy -> x.accumulate(dy.rope(cos, sin, layout, true)), x);
-    }
-
     /** Entries of one axis picked by a 1-D I32 index tensor; backward adds each gradient row back (repeats accumulate). */
     public Var indexSelect(int axis, Tensor ids) {
         Var x = this;
@@ -577,18 +570,11 @@ public final class Var {
 
     /**
      * Mean cross-entropy of logits [N, V] (this) against I32 targets [N], over rows whose target is not
-     * {@code ignoreIndex} (0-d). Backward is the fused kernel: (softmax - onehot) * dy / counted rows.
+     * {@code ignoreIndex} (0-d): a fluent name for the fused op {@link dev.gmsa.autograd.fused.CrossEntropy#apply},
+     * which holds its kernels and backward.
      */
     public Var crossEntropy(Tensor targets, int ignoreIndex) {
-        Var logits = this;
-        Tensor perRow = logits.value.crossEntropyPerRow(targets, ignoreIndex); // validates shapes and targets
-        Tensor counted = Tensor.countedTargets(targets, ignoreIndex);
-        return record(perRow.sum().div(counted), dy -> {
-            Tensor dLogits = Tensor.empty(logits.value.backend(), DType.F32, logits.value.shape()); // every element written
-            // dy / counted stays a device scalar: the backward reads nothing back to the host
-            logits.value.backend().crossEntropyBackward(logits.value, targets, ignoreIndex, dy.div(counted), dLogits);
-            logits.accumulate(dLogits);
-        }, logits);
+        return dev.gmsa.autograd.fused.CrossEntropy.apply(this, targets, ignoreIndex);
     }
 
     private static Tensor zerosLike(Tensor like) {

@@ -77,29 +77,11 @@ public interface Backend {
     /** Log-softmax over the last axis. */
     void logSoftmax(Tensor x, Tensor out);
 
-    /**
-     * Rotary embedding of x [..., T, D] with tables cos, sin [T, D/2] (the angle of pair i at position t).
-     * {@code inverse} rotates by the negative angle, which is the backward of the forward rotation.
-     */
-    void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out);
-
     /** out = x.indexSelect(axis, ids): ids is a 1-D I32 tensor, out has ids.length along axis. */
     void indexSelect(Tensor x, int axis, Tensor ids, Tensor out);
 
     /** out.indexSelect(axis, ids) += src, accumulating repeated ids (the backward of indexSelect). */
     void indexAdd(Tensor src, int axis, Tensor ids, Tensor out);
-
-    /**
-     * Per-row cross-entropy of logits [N, V] against I32 targets [N] into out [N]; rows whose target is
-     * {@code ignoreIndex} get 0.
-     */
-    void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out);
-
-    /**
-     * d loss / d logits for loss = scale * sum of per-row cross-entropies: scale * (softmax - onehot), zero
-     * for ignored rows. scale is a one-element F32 tensor read by the kernel (a mean's dy / count stays on the device).
-     */
-    void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out);
 
     /**
      * Causal scaled-dot-product attention with grouped-query heads: q [B, H, T, hd], k and v [B, KV, S, hd],

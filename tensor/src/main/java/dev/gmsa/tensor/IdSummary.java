@@ -3,7 +3,7 @@ package dev.gmsa.tensor;
 /**
  * What is known of an I32 storage's values without reading them back: their smallest and largest value, and
  * whether every negative value equals the smallest (one padding id such as -1). Ids made on the host carry one,
- * so ops that validate ids ({@link Tensor#indexSelect}, {@link Tensor#crossEntropy}) prove them in range without
+ * so ops that validate ids ({@link Tensor#indexSelect}, cross-entropy in autograd) prove them in range without
  * a device-to-host copy; a storage without one (written by a kernel) is validated by downloading it.
  */
 public record IdSummary(int min, int max, boolean oneNegativeValue) {

@@ -572,19 +572,6 @@ public final class Tensor {
         return out;
     }
 
-    /** Rotary embedding of [..., T, D] with tables cos, sin [T, D/2]. */
-    public Tensor rope(Tensor cos, Tensor sin, RopeLayout layout, boolean inverse) {
-        requireSameBackend(cos, "rope");
-        int t = rank() >= 2 ? shape[rank() - 2] : -1, d = shape[rank() - 1];
-        if (rank() < 2 || d % 2 != 0 || cos.rank() != 2 || !Arrays.equals(cos.shape, sin.shape)
-                || cos.shape[0] != t || cos.shape[1] != d / 2)
-            throw new ShapeException("rope: input " + Shape.str(shape) + " needs cos/sin of shape [" + t + ", " + d / 2
-                    + "], got " + Shape.str(cos.shape) + " and " + Shape.str(sin.shape));
-        Tensor out = empty(backend(), DType.F32, shape);
-        backend().rope(this, cos, sin, layout, inverse, out);
-        return out;
-    }
-
     /**
      * Causal attention of these queries [B, H, T, hd] over keys and values [B, KV, S, hd] (grouped-query heads:
      * H a multiple of KV); query t sits at position causalOffset + t and sees keys s <= causalOffset + t.
@@ -708,42 +695,6 @@ public final class Tensor {
             lifted[i] = parts[i].unsqueeze(axis);
         }
         return concat(Shape.axis(axis, parts[0].rank() + 1, "stack"), lifted);
-    }
-
-    /**
-     * Mean cross-entropy of logits [N, V] against I32 targets [N], skipping targets equal to ignoreIndex
-     * (0-d result; 0 when every target is ignored).
-     */
-    public Tensor crossEntropy(Tensor targets, int ignoreIndex) {
-        Tensor perRow = crossEntropyPerRow(targets, ignoreIndex);
-        return perRow.sum().div(countedTargets(targets, ignoreIndex));
-    }
-
-    /** max(1, number of targets that are not ignoreIndex), as a 0-d F32 tensor computed where the targets live. */
-    public static Tensor countedTargets(Tensor targets, int ignoreIndex) {
-        Tensor ignored = targets.to(DType.F32).zip(BinaryOp.EQ, ignoreIndex).sum();
-        return ignored.neg().add(targets.numel()).zip(BinaryOp.MAX, 1f);
-    }
-
-    public Tensor crossEntropyPerRow(Tensor targets, int ignoreIndex) {
-        if (rank() != 2 || targets.rank() != 1 || targets.shape[0] != shape[0] || targets.dtype() != DType.I32)
-            throw new ShapeException("crossEntropy: logits must be [N, V] and targets I32 [N], got " + Shape.str(shape)
-                    + " and " + targets);
-        IdSummary known = targets.storage.knownIds();
-        if (known == null || !known.provesTargets(shape[1], ignoreIndex)) // else proven without a device-to-host copy
-            for (int t : targets.toIntArray())
-            if (t != ignoreIndex && (t < 0 || t >= shape[1]))
-                throw new ShapeException("crossEntropy: target " + t + " outside vocabulary [0, " + shape[1] + ")");
-        Tensor out = empty(backend(), DType.F32, shape[0]);
-        backend().crossEntropy(this, targets, ignoreIndex, out);
-        return out;
-    }
-
-    /** Targets that are not ignoreIndex, counted on the host (it reads them back). */
-    public static int countNotIgnored(Tensor targets, int ignoreIndex) {
-        int n = 0;
-        for (int t : targets.toIntArray()) if (t != ignoreIndex) n++;
-        return n;
     }
 
     // ---------------------------------------------------------------- checks

@@ -290,34 +290,6 @@ public abstract class BackendContract {
         check("causal logSoftmax", 1e-5f, 1e-5f, () -> masked.get().logSoftmax());
     }
 
-    @Property(tries = 30)
-    void ropeInBothLayoutsAndDirections(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int heads,
-                                        @ForAll("oddSizes") int positions, @ForAll @IntRange(min = 1, max = 40) int halfDim,
-                                        @ForAll boolean permuted, @ForAll boolean bf16Tables, @ForAll long seed) {
-        int d = 2 * halfDim;
-        Supplier<Tensor[]> inputs = () -> {
-            // x as attention sees it: [B, H, T, D], often a permuted view of [B, T, H, D]
-            Tensor x = permuted ? view(seed, new int[] {batch, positions, heads, d}, Layout.CONTIGUOUS, Values.NORMAL).permute(0, 2, 1, 3)
-                    : view(seed, new int[] {batch, heads, positions, d}, Layout.NARROWED, Values.NORMAL);
-            Tensor angles = view(seed + 1, new int[] {positions, halfDim}, Layout.CONTIGUOUS, Values.NORMAL).mul(3f);
-            Tensor cos = angles.map(UnaryOp.COS), sin = angles.map(UnaryOp.SIN);
-            return bf16Tables ? new Tensor[] {x, cos.to(DType.BF16), sin.to(DType.BF16).mT().contiguous().mT()} : new Tensor[] {x, cos, sin};
-        };
-        for (RopeLayout layout : RopeLayout.values())
-            for (boolean inverse : new boolean[] {false, true})
-                check("rope " + layout + (inverse ? " inverse" : ""), 1e-5f, 1e-5f, () -> {
-                    Tensor[] in = inputs.get();
-                    return in[0].rope(in[1], in[2], layout, inverse);
-                });
-        if (bf16Tables) return; // rounded tables are no longer an exact rotation: cos^2 + sin^2 != 1
-        float[] roundTrip = Backends.with(backend(), () -> {
-            Tensor[] in = inputs.get();
-            return in[0].rope(in[1], in[2], RopeLayout.INTERLEAVED, false).rope(in[1], in[2], RopeLayout.INTERLEAVED, true).toFloatArray();
-        });
-        float[] original = Backends.with(backend(), () -> inputs.get()[0].toFloatArray());
-        assertClose("rope then inverse rope", original, roundTrip, 1e-5f, 1e-5f);
-    }
-
     @Provide
     Arbitrary<Integer> oddSizes() {
         return Arbitraries.of(1, 3, 15, 17, 31, 33);
@@ -359,26 +331,6 @@ public abstract class BackendContract {
         }
     }
 
-    @Property(tries = 30)
-    void crossEntropyForwardAndBackwardWithIgnoredRows(@ForAll("matrices") int[] shape, @ForAll("f32Layouts") Layout layout,
-                                                       @ForAll @IntRange(min = 1, max = 20) int temperature, @ForAll long seed) {
-        int rows = shape[0], vocab = shape[1], ignore = -100;
-        int[] targets = ids(seed, rows, vocab);
-        for (int r = 0; r < rows; r += 3) targets[r] = ignore;
-        Supplier<Tensor> logits = () -> view(seed, shape, layout, Values.NORMAL).mul(temperature);
-        check("crossEntropy per row " + describe(shape, layout), 1e-5f, 1e-5f,
-                () -> logits.get().crossEntropyPerRow(Tensor.ofInts(targets), ignore));
-        check("crossEntropy mean " + describe(shape, layout), 1e-5f, 1e-5f,
-                () -> logits.get().crossEntropy(Tensor.ofInts(targets), ignore));
-        float scale = 1f / Math.max(1, Tensor.countNotIgnored(Backends.with(REFERENCE, () -> Tensor.ofInts(targets)), ignore));
-        check("crossEntropyBackward " + describe(shape, layout), 1e-5f, 1e-7f, () -> {
-            Tensor l = logits.get();
-            Tensor grad = Tensor.empty(l.backend(), DType.F32, shape);
-            l.backend().crossEntropyBackward(l, Tensor.ofInts(targets), ignore, Tensor.scalar(scale), grad);
-            return grad;
-        });
-    }
-
     @Property(tries = 25)
     void matmulOfViewsWithBroadcastBatches(@ForAll("oddSizes") int m, @ForAll("oddSizes") int k, @ForAll("oddSizes") int n,
                                            @ForAll("f32Layouts") Layout layoutA, @ForAll boolean transposedB, @ForAll long seed) {
@@ -410,6 +362,5 @@ public abstract class BackendContract {
         check("large softmax", 1e-5f, 1e-8f, () -> x.get().softmax());
         int[] ids = ids(11, 300, cols);
         check("large indexAdd", 1e-6f, 1e-6f, () -> xt.get().mT().indexAdd(0, Tensor.ofInts(ids), view(12, new int[] {300, rows}, Layout.CONTIGUOUS, Values.NORMAL)));
-        check("large crossEntropy", 1e-5f, 1e-5f, () -> x.get().crossEntropyPerRow(Tensor.ofInts(new int[] {1, 5, 7, 11, 13}), 5));
     }
 }

@@ -52,16 +52,6 @@ class TensorOpsTest {
     }
 
     @Test
-    void crossEntropyMeanCountsOnlyRowsNotIgnored() {
-        Tensor logits = Tensor.of(new float[] {0, 0, 0, 5, 1, 2, 1, 1, 1}, 3, 3);
-        Tensor targets = Tensor.ofInts(new int[] {0, -1, 2});
-        float ln3 = (float) Math.log(3);
-        assertArrayEquals(new float[] {ln3, 0, ln3}, logits.crossEntropyPerRow(targets, -1).toFloatArray(), 1e-6f);
-        assertEquals(ln3, logits.crossEntropy(targets, -1).item(), 1e-6f);
-        assertEquals(0f, logits.crossEntropy(Tensor.ofInts(new int[] {-1, -1, -1}), -1).item());
-    }
-
-    @Test
     void sumToUndoesBroadcasting() {
         Tensor g = Tensor.arange(24).reshape(2, 3, 4);
         assertArrayEquals(new float[] {60, 66, 72, 78}, g.sumTo(new int[] {4}).toFloatArray());

@@ -3,7 +3,8 @@ package dev.gmsa.transformer;
 import dev.gmsa.autograd.fused.RmsNorm;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;
-import dev.gmsa.tensor.RopeLayout;
+import dev.gmsa.autograd.fused.Rope;
+import dev.gmsa.autograd.fused.RopeLayout;
 import dev.gmsa.tensor.Tensor;
 
 /**
@@ -36,8 +37,8 @@ public final class Attention {
         Var k = heads(key.forward(x), batch, t, config.numKeyValueHeads(), keyNorm);   // [B, KV, T, hd]
         Var v = heads(value.forward(x), batch, t, config.numKeyValueHeads(), null);
         Tensor cos = rope.cos(start, t), sin = rope.sin(start, t);
-        q = q.rope(cos, sin, RopeLayout.HALF_SPLIT);
-        k = k.rope(cos, sin, RopeLayout.HALF_SPLIT);
+        q = Rope.apply(q, cos, sin, RopeLayout.HALF_SPLIT);
+        k = Rope.apply(k, cos, sin, RopeLayout.HALF_SPLIT);
         if (cache != null) {
             cache.write(layer, start, k.value(), v.value());
             k = Var.constant(cache.keys(layer, start + t));

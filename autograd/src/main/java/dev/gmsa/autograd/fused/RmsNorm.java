@@ -148,7 +148,7 @@ public final class RmsNorm {
 
     /** Rows of a contiguous F32 x in place (others are read through one contiguous copy); weight widened once. */
     static void cpuForward(Tensor x, Tensor weight, float eps, Tensor out) {
-        Tensor dense = contiguousF32(x);
+        Tensor dense = StridedLoops.heapF32(x);
         float[] xs = StridedLoops.denseArray(dense), dst = StridedLoops.outArray(out, "rmsNorm"), w = StridedLoops.toArray(weight);
         int n = x.size(-1), rows = x.numel() / n, xo = dense.offset(), oo = out.offset();
         StridedLoops.forRows(rows, n, 3, (s, e) -> {
@@ -166,7 +166,7 @@ public final class RmsNorm {
 
     /** One pass per row; dWeight from per-thread partial sums added at the end. */
     static void cpuBackward(Tensor x, Tensor weight, float eps, Tensor dOut, Tensor dx, Tensor dWeight) {
-        Tensor xd = contiguousF32(x), dyd = contiguousF32(dOut);
+        Tensor xd = StridedLoops.heapF32(x), dyd = StridedLoops.heapF32(dOut);
         float[] xs = StridedLoops.denseArray(xd), dys = StridedLoops.denseArray(dyd), dxs = StridedLoops.outArray(dx, "rmsNormBackward");
         int d = x.size(-1), rows = x.numel() / d;
         float[] w = StridedLoops.toArray(weight);
@@ -203,13 +203,6 @@ public final class RmsNorm {
             dx[dxo + i] = dy[yo + i] * w[i] * r - x[xo + i] * r * xhatScale;
             if (dw != null) dw[i] += dy[yo + i] * x[xo + i] * r;
         }
-    }
-
-    /** t itself when its elements are a heap F32 run, else a contiguous F32 copy. */
-    private static Tensor contiguousF32(Tensor t) {
-        if (StridedLoops.denseArray(t) != null) return t;
-        Tensor c = t.to(DType.F32).contiguous();
-        return StridedLoops.denseArray(c) != null ? c : c.copy(); // a mapped F32 checkpoint tensor: copied to the heap
     }
 
     // ------------------------------------------------------------------------------ device kernels

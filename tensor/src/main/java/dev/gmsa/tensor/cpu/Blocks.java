@@ -11,7 +11,7 @@ import java.util.Arrays;
  * place ({@link #array()} + {@link #start}), any other block (strided, BF16/F16/I32, memory-mapped) is read
  * into a float row, widening the dtype, and written back the same way.
  */
-final class Blocks {
+public final class Blocks {
     /** {@link #step} when the inner axes do not merge into one stride; positions then come from a table. */
     static final int IRREGULAR = Integer.MIN_VALUE;
 
@@ -43,8 +43,13 @@ final class Blocks {
     }
 
     /** Rows of the last axis. */
-    static Blocks rows(Tensor t) {
+    public static Blocks rows(Tensor t) {
         return of(t, t.rank() == 0 ? 0 : t.rank() - 1);
+    }
+
+    /** Number of blocks (for fused kernels outside this package). */
+    public int blockCount() {
+        return count;
     }
 
     /** Storage position of the first element of block {@code block}. */
@@ -73,10 +78,10 @@ final class Blocks {
     }
 
     /** Floats at data[offset ..]: a block's elements in place, or a widened copy in a scratch row. */
-    record Row(float[] data, int offset) {}
+    public record Row(float[] data, int offset) {}
 
     /** Elements [from, from + n) of block {@code block}: in place when contiguous F32, else read into scratch {@code slot}. */
-    Row row(int block, int from, int n, int slot) {
+    public Row row(int block, int from, int n, int slot) {
         int start = start(block);
         float[] a = array();
         if (a != null) return new Row(a, start + from);

@@ -5,7 +5,6 @@ import dev.gmsa.tensor.BinaryOp;
 import dev.gmsa.tensor.CounterHash;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.ReduceOp;
-import dev.gmsa.tensor.RopeLayout;
 import dev.gmsa.tensor.Storage;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.tensor.UnaryOp;
@@ -136,11 +135,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
-        intoDense(out, false, o -> RopeKernel.rope(x, cos, sin, layout, inverse, o));
-    }
-
-    @Override
     public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
         intoDense(out, false, o -> GatherKernels.indexSelect(x, axis, ids, o));
     }
@@ -148,17 +142,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void indexAdd(Tensor src, int axis, Tensor ids, Tensor out) {
         intoDense(out, true, o -> GatherKernels.indexAdd(src, axis, ids, o));
-    }
-
-    @Override
-    public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out) {
-        intoDense(out, false, o -> CrossEntropyKernel.forward(logits, targets, ignoreIndex, o));
-    }
-
-    @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out) {
-        float s = scale.item(); // host memory: reading it is free
-        intoDense(out, false, o -> CrossEntropyKernel.backward(logits, targets, ignoreIndex, s, o));
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.gmsa.tensor.BinaryOp;
 import dev.gmsa.tensor.CounterHash;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.ReduceOp;
-import dev.gmsa.tensor.RopeLayout;
 import dev.gmsa.tensor.Storage;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.tensor.UnaryOp;
@@ -212,24 +211,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
-        int d = x.size(-1), t = x.size(-2), half = d / 2;
-        int rows = x.numel() / Math.max(d, 1);
-        for (int r = 0; r < rows; r++) {
-            int pos = r % t;
-            for (int i = 0; i < half; i++) {
-                int i0 = layout == RopeLayout.HALF_SPLIT ? i : 2 * i;
-                int i1 = layout == RopeLayout.HALF_SPLIT ? i + half : 2 * i + 1;
-                double c = get(cos, pos * half + i), s = get(sin, pos * half + i);
-                if (inverse) s = -s;
-                double x0 = get(x, r * d + i0), x1 = get(x, r * d + i1);
-                set(out, r * d + i0, (float) (x0 * c - x1 * s));
-                set(out, r * d + i1, (float) (x1 * c + x0 * s));
-            }
-        }
-    }
-
-    @Override
     public void indexSelect(Tensor x, int axis, Tensor ids, Tensor out) {
         int[] oli = Shape.aroundAxis(out.shape(), axis);
         int outer = oli[0], count = oli[1], inner = oli[2], len = x.size(axis);
@@ -253,41 +234,6 @@ public final class ReferenceBackend implements Backend {
                     set(out, dst, get(out, dst) + get(src, (o * count + j) * inner + in));
                 }
             }
-    }
-
-    @Override
-    public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out) {
-        int rows = logits.size(0), v = logits.size(1);
-        for (int r = 0; r < rows; r++) {
-            int target = getInt(targets, r);
-            if (target == ignoreIndex) { set(out, r, 0f); continue; }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < v; i++) max = Math.max(max, get(logits, r * v + i));
-            double sum = 0;
-            for (int i = 0; i < v; i++) sum += Math.exp(get(logits, r * v + i) - max);
-            set(out, r, (float) (Math.log(sum) + max - get(logits, r * v + target)));
-        }
-    }
-
-    @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scaleTensor, Tensor out) {
-        int rows = logits.size(0), v = logits.size(1);
-        float scale = get(scaleTensor, 0);
-        for (int r = 0; r < rows; r++) {
-            int target = getInt(targets, r);
-            if (target == ignoreIndex) {
-                for (int i = 0; i < v; i++) set(out, r * v + i, 0f);
-                continue;
-            }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < v; i++) max = Math.max(max, get(logits, r * v + i));
-            double sum = 0;
-            for (int i = 0; i < v; i++) sum += Math.exp(get(logits, r * v + i) - max);
-            for (int i = 0; i < v; i++) {
-                double p = Math.exp(get(logits, r * v + i) - max) / sum;
-                set(out, r * v + i, (float) (scale * (p - (i == target ? 1 : 0))));
-            }
-        }
     }
 
     /** Scores of one query row against its visible keys, in double: scale q[b, h, t] . k[b, h / group, s]. */

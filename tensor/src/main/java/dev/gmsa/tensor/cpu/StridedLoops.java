@@ -113,6 +113,13 @@ public final class StridedLoops {
         return Strided.storage(t).floats;
     }
 
+    /** t itself when its elements are a heap F32 run, else a contiguous F32 copy on the heap (for fused CPU kernels). */
+    public static Tensor heapF32(Tensor t) {
+        if (denseArray(t) != null) return t;
+        Tensor c = t.to(DType.F32).contiguous();
+        return denseArray(c) != null ? c : c.copy(); // a mapped F32 checkpoint tensor: copied to the heap
+    }
+
     /** The heap array of a contiguous F32 output; the Backend contract promises one. */
     public static float[] outArray(Tensor out, String op) {
         float[] a = denseArray(out);

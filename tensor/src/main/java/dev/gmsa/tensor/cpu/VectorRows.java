@@ -24,7 +24,7 @@ public final class VectorRows {
     }
 
     /** The maximum (NaN if any element is NaN, -infinity for an empty row), as Math.max folds it. */
-    static float max(float[] a, int o, int n) {
+    public static float max(float[] a, int o, int n) {
         FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length()) acc = acc.max(FloatVector.fromArray(F, a, o + i));
@@ -46,7 +46,7 @@ public final class VectorRows {
     }
 
     /** sum of exp(a[i] - shift) over the row. */
-    static float sumExp(float[] a, int o, int n, float shift) {
+    public static float sumExp(float[] a, int o, int n, float shift) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length())
@@ -57,7 +57,7 @@ public final class VectorRows {
     }
 
     /** out[i] = exp(a[i] - shift); returns their sum. */
-    static float expInto(float[] a, int o, int n, float shift, float[] out, int oo) {
+    public static float expInto(float[] a, int o, int n, float shift, float[] out, int oo) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length()) {
@@ -82,7 +82,7 @@ public final class VectorRows {
     }
 
     /** out[i] = a[i] * scale. */
-    static void scale(float[] a, int o, int n, float scale, float[] out, int oo) {
+    public static void scale(float[] a, int o, int n, float scale, float[] out, int oo) {
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length()) FloatVector.fromArray(F, a, o + i).mul(scale).intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = a[o + i] * scale;

@@ -6,7 +6,6 @@ import dev.gmsa.tensor.BinaryOp;
 import dev.gmsa.tensor.CounterHash;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.ReduceOp;
-import dev.gmsa.tensor.RopeLayout;
 import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.Storage;
 import dev.gmsa.tensor.Tensor;
@@ -358,24 +357,5 @@ public abstract class DeviceBackend implements Backend {
     @Override
     public void logSoftmax(Tensor x, Tensor out) {
         kernel("rows", "softmax_rows").tensor(x).tensor(out).arg(x.size(-1)).arg(1).run(rowGroups(rows(x)), ROW_LOCAL);
-    }
-
-    @Override
-    public void rope(Tensor x, Tensor cos, Tensor sin, RopeLayout layout, boolean inverse, Tensor out) {
-        int d = x.size(-1), rows = rows(x);
-        kernel("rows", "rope_pairs").tensor(x).tensor(cos).tensor(sin).arg(layout == RopeLayout.HALF_SPLIT ? 0 : 1).arg(inverse ? 1 : 0)
-                .tensor(out).arg(rows).arg(x.size(-2)).arg(d).runFlat((long) rows * (d / 2));
-    }
-
-    @Override
-    public void crossEntropy(Tensor logits, Tensor targets, int ignoreIndex, Tensor out) {
-        kernel("rows", "cross_entropy_rows").tensor(logits).tensor(targets).arg(ignoreIndex).tensor(out).arg(logits.size(1))
-                .run(rowGroups(logits.size(0)), ROW_LOCAL);
-    }
-
-    @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor scale, Tensor out) {
-        kernel("rows", "cross_entropy_backward_rows").tensor(logits).tensor(targets).arg(ignoreIndex).tensor(scale).tensor(out)
-                .arg(logits.size(1)).run(rowGroups(logits.size(0)), ROW_LOCAL);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.model;
 
+import dev.gmsa.autograd.fused.CrossEntropy;
 import dev.gmsa.autograd.Var;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.transformer.Transformer;
@@ -95,6 +96,6 @@ public record DecoderInput(Var embeddings, Tensor targets) {
     }
 
     public int scoredTokens() {
-        return Tensor.countNotIgnored(targets, IGNORE);
+        return CrossEntropy.countNotIgnored(targets, IGNORE);
     }
 }

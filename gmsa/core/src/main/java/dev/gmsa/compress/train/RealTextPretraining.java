@@ -1,5 +1,6 @@
 package dev.gmsa.compress.train;
 
+import dev.gmsa.autograd.fused.CrossEntropy;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.transformer.Transformer;
@@ -53,7 +54,7 @@ public final class RealTextPretraining {
                 int[] inputs = java.util.Arrays.copyOf(seq, n - 1), targets = new int[n - 1];
                 for (int i = 0; i < n - 1; i++) targets[i] = i + 1 >= length + instruction.length ? seq[i + 1] : -1;
                 Tensor logits = model.forward(Tensor.ofInts(inputs, 1, n - 1), 0, null).value().reshape(n - 1, -1);
-                lossSum += logits.crossEntropy(Tensor.ofInts(targets), -1).item();
+                lossSum += CrossEntropy.mean(logits, Tensor.ofInts(targets), -1).item();
                 int[] guess = logits.argmax(1, false).toIntArray();
                 for (int i = 0; i < n - 1; i++) if (targets[i] >= 0 && guess[i] == targets[i]) right++;
             }

@@ -1,4 +1,4 @@
-package dev.gmsa.tensor;
+package dev.gmsa.autograd.fused;
 
 /**
  * How a head's dimensions pair up under rotary embeddings.
