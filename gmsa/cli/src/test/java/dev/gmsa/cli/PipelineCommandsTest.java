@@ -320,6 +320,24 @@ class PipelineCommandsTest {
         assertEquals("original", qa.value("method"));
         assertTrue(number(qa, "total_s") >= number(qa, "answer_s"), qa.out());
         assertOneLineError(CliRun.of("train-keft", "--decoder", decoder.toString()), "gmsa train-keft: --decoder needs --out");
+
+        // a second stage (a curriculum) continues the first stage's deltas and still names the plain decoder
+        Path stage2 = dir.resolve("original-2");
+        CliRun second = done(CliRun.of("train-keft", "--decoder", original.toString(), "--out", stage2.toString(), "--steps", "2",
+                "--batch", "2", "--count", "6", "--documents", "3", "--threads", "1"));
+        assertEquals("original", second.value("method"));
+        try (var fresh = dev.gmsa.compress.pipeline.OriginalPrompt.start(decoder, dev.gmsa.compress.model.KeftMode.QKV);
+             var continued = dev.gmsa.compress.pipeline.OriginalPrompt.start(original, dev.gmsa.compress.model.KeftMode.QKV)) {
+            double freshNorm = 0, continuedNorm = 0;
+            for (var v : fresh.deltas().values()) freshNorm += v.value().square().sum().item();
+            for (var v : continued.deltas().values()) continuedNorm += v.value().square().sum().item();
+            assertEquals(0, freshNorm, "a plain decoder starts from zero deltas");
+            assertTrue(continuedNorm > 0, "a stage folder starts from its trained deltas");
+        }
+        assertEquals(java.nio.file.Files.readString(original.resolve("original.json")).replace("../decoder", "X"),
+                java.nio.file.Files.readString(stage2.resolve("original.json")).replace("../decoder", "X"));
+        assertOneLineError(CliRun.of("train-keft", "--decoder", original.toString(), "--out", dir.resolve("o3").toString(), "--mode", "WHOLE_DECODER",
+                "--steps", "1", "--count", "2", "--threads", "1"), "gmsa train-keft: " + original + ": fine-tuned with --mode QKV");
     }
 
     @Test

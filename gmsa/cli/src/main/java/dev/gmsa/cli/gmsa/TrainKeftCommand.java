@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train-keft", showDefaultValues = true, description = "KEFT (stage 2) on a GMSA folder from train-ae. Prints loss_first=, loss_last=, tokens_per_s=.")
 public final class TrainKeftCommand implements Callable<Integer> {
     @Option(names = "--gmsa", description = "GMSA folder from train-ae (or --decoder for the original-prompt baseline; default: the shipped GMSA, with --out)") Path gmsa;
-    @Option(names = "--decoder", description = "instead of --gmsa: fine-tune this decoder on full prompts (the original-prompt baseline); needs --out") Path decoder;
+    @Option(names = "--decoder", description = "instead of --gmsa: fine-tune this decoder on full prompts (the original-prompt baseline; a folder from an earlier train-keft --decoder continues its deltas); needs --out") Path decoder;
     @Option(names = "--corpus", description = "folder of real-text *.jsonl documents: generate QA over passages of its training split") Path corpus;
     @Option(names = "--out", description = "GMSA folder to write (default: --gmsa)") Path out;
     @Option(names = "--data", description = "QA file (default: generated multi-document QA)") Path data;
@@ -95,7 +95,7 @@ public final class TrainKeftCommand implements Callable<Integer> {
             var settings = recipe.settings(seed, out.resolve("checkpoint-keft.safetensors"), checkpointEvery);
             LossCurve curve = new LossCurve("KEFT: original prompt (" + mode + ")");
             var r = KeftTraining.train("keft-original", null, baseline.model(), baseline.deltas(), examples, task, settings, curve);
-            baseline.save(out, decoder);
+            baseline.save(out, OriginalPrompt.baseDecoder(decoder));
             curve.writePng(out.resolve("loss-keft.png"));
             float[] l = r.losses();
             System.out.printf("method=original%nmode=%s%nexamples=%d%nsteps=%d%nresumed_at=%d%nloss_first=%.4f%nloss_last=%.4f%ntokens_per_s=%.0f%nseconds=%.1f%n",

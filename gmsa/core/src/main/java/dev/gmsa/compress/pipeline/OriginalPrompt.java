@@ -40,9 +40,25 @@ public final class OriginalPrompt implements AutoCloseable {
         this.deltas = mode == null ? Map.of() : mode.attach(decoder.model());
     }
 
-    /** A decoder about to be fine-tuned on full prompts: its deltas start at zero. */
-    public static OriginalPrompt start(Path decoderFolder, KeftMode mode) {
-        return new OriginalPrompt(PretrainedModel.load(decoderFolder), mode);
+    /**
+     * A decoder about to be fine-tuned on full prompts: a plain model folder (the deltas start at zero) or a folder
+     * written by {@link #save} with the same mode (its deltas go on training: a curriculum of stages).
+     */
+    public static OriginalPrompt start(Path folder, KeftMode mode) throws IOException {
+        if (!Files.exists(folder.resolve(MANIFEST))) return new OriginalPrompt(PretrainedModel.load(folder), mode);
+        OriginalPrompt earlier = load(folder);
+        if (earlier.mode != mode) {
+            earlier.close();
+            throw new IllegalArgumentException(folder + ": fine-tuned with --mode " + earlier.mode + ", so it continues only with that mode, not " + mode);
+        }
+        return earlier;
+    }
+
+    /** The plain model folder a baseline folder fine-tunes (the folder itself when it is a plain model). */
+    public static Path baseDecoder(Path folder) throws IOException {
+        Path manifestFile = folder.resolve(MANIFEST);
+        if (!Files.exists(manifestFile)) return folder;
+        return folder.resolve(JSON.readValue(manifestFile.toFile(), Manifest.class).decoder()).normalize();
     }
 
     /** A folder written by {@link #save}, or a plain model folder (no fine-tuning). */
@@ -50,7 +66,7 @@ public final class OriginalPrompt implements AutoCloseable {
         Path manifestFile = folder.resolve(MANIFEST);
         if (!Files.exists(manifestFile)) return new OriginalPrompt(PretrainedModel.load(folder), null);
         Manifest m = JSON.readValue(manifestFile.toFile(), Manifest.class);
-        OriginalPrompt p = new OriginalPrompt(PretrainedModel.load(folder.resolve(m.decoder()).normalize()), KeftMode.valueOf(m.keftMode()));
+        OriginalPrompt p = new OriginalPrompt(PretrainedModel.load(baseDecoder(folder)), KeftMode.valueOf(m.keftMode()));
         Path deltasFile = folder.resolve(DELTAS);
         if (!Files.exists(deltasFile)) throw new IllegalArgumentException(deltasFile + ": missing (the folder's KEFT did not finish)");
         try (SafetensorsFile f = SafetensorsFile.open(deltasFile)) {
