@@ -484,25 +484,6 @@ public final class Var {
         return record(y, dy -> x.accumulate(dy.sub(y.exp().mul(dy.sum(-1, true)))), x);
     }
 
-    /**
-     * Fused causal attention of these queries [B, H, T, hd] over k, v [B, KV, S, hd] (see {@link Tensor#attention}):
-     * softmax(scale q k^T, causally masked from position causalOffset) v, as [B, H, T, hd]. The forward keeps
-     * each row's log-sum-exp when a gradient will be needed; backward is the fused kernel, which recomputes the
-     * probabilities from it instead of storing the [T, S] matrix.
-     */
-    public Var attention(Var k, Var v, float scale, int causalOffset) {
-        Var q = this;
-        boolean recording = Grad.enabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad);
-        Tensor logSumExp = recording ? Tensor.empty(value.backend(), DType.F32, size(0), size(1), size(2)) : null;
-        Tensor out = q.value.attention(k.value, v.value, scale, causalOffset, logSumExp);
-        return record(out, dy -> {
-            Tensor[] grads = Tensor.attentionBackward(q.value, k.value, v.value, out, logSumExp, dy, scale, causalOffset);
-            q.accumulate(grads[0]);
-            k.accumulate(grads[1]);
-            v.accumulate(grads[2]);
-        }, q, k, v);
-    }
-
     /** Entries of one axis picked by a 1-D I32 index tensor; backward adds each gradient row back (repeats accumulate). */
     public Var indexSelect(int axis, Tensor ids) {
         Var x = this;

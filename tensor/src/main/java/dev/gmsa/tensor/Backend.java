@@ -1,8 +1,10 @@
 package dev.gmsa.tensor;
 
 /**
- * The kernels. Every {@link Tensor} op allocates its output and calls one of these; autograd and the
- * transformer never see a backend, so a GPU backend only has to implement this interface.
+ * The primitive kernels. Every {@link Tensor} op allocates its output and calls one of these. Fused ops (attention,
+ * RMSNorm, AdamW's step, group merging, ...) are {@link FusedOp} units in the modules that need them: they register
+ * their own kernels per backend class and fall back to compositions of these primitives, so a new backend runs
+ * everything once it implements this interface, and runs it fast once it registers the fused kernels too.
  *
  * <p>Conventions: {@code out} is a freshly allocated contiguous F32 tensor (I32 for indices) unless
  * stated; inputs may be any strided view of any dtype (BF16/F16 are widened inside the kernel).
@@ -82,28 +84,4 @@ public interface Backend {
 
     /** out.indexSelect(axis, ids) += src, accumulating repeated ids (the backward of indexSelect). */
     void indexAdd(Tensor src, int axis, Tensor ids, Tensor out);
-
-    /**
-     * Causal scaled-dot-product attention with grouped-query heads: q [B, H, T, hd], k and v [B, KV, S, hd],
-     * H a multiple of KV (query head h reads key/value head h / (H / KV)). Query t sits at position
-     * causalOffset + t and sees keys s <= causalOffset + t. out [B, H, T, hd] (any view whose last axis is
-     * contiguous) = softmax(scale q k^T, masked) v. logSumExp [B, H, T], when not null, receives each row's
-     * log of the softmax denominator of the scaled, masked scores (what {@link #attentionBackward} needs).
-     * The default composes matmul, where, softmax and reductions (it materialises the [B, H, T, S] scores);
-     * a backend overrides it with a kernel that keeps at most one block of scores at a time.
-     */
-    default void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
-        ComposedAttention.forward(this, q, k, v, scale, causalOffset, out, logSumExp);
-    }
-
-    /**
-     * Gradients of {@link #attention} given dOut [B, H, T, hd] and the forward's out and logSumExp:
-     * dq [B, H, T, hd], dk and dv [B, KV, S, hd] are overwritten (gradients of all H query heads that share a
-     * key/value head are summed into it). The softmax is recomputed from logSumExp, FlashAttention-2 style.
-     */
-    default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale,
-                                   int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
-        ComposedAttention.backward(this, q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
-    }
-
 }

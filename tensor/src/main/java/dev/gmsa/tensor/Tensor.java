@@ -572,58 +572,6 @@ public final class Tensor {
         return out;
     }
 
-    /**
-     * Causal attention of these queries [B, H, T, hd] over keys and values [B, KV, S, hd] (grouped-query heads:
-     * H a multiple of KV); query t sits at position causalOffset + t and sees keys s <= causalOffset + t.
-     * Returns softmax(scale q k^T, masked) v as [B, H, T, hd], a head-major view of a [B, T, H, hd] buffer, so
-     * {@code permute(0, 2, 1, 3)} gives the heads side by side without a copy. {@code logSumExp}, when not null,
-     * must be a [B, H, T] F32 tensor and receives each row's log softmax denominator (for the backward).
-     */
-    public Tensor attention(Tensor keys, Tensor values, float scale, int causalOffset, Tensor logSumExp) {
-        checkAttention(this, keys, values, causalOffset, "attention");
-        int b = shape[0], h = shape[1], t = shape[2], hd = shape[3];
-        if (logSumExp != null && (logSumExp.dtype() != DType.F32 || !Arrays.equals(logSumExp.shape, new int[] {b, h, t})))
-            throw new ShapeException("attention: logSumExp must be F32 [" + b + ", " + h + ", " + t + "], got " + logSumExp);
-        Tensor out = empty(backend(), DType.F32, b, t, h, hd).permute(0, 2, 1, 3);
-        backend().attention(this, keys, values, scale, causalOffset, out, logSumExp);
-        return out;
-    }
-
-    public Tensor attention(Tensor keys, Tensor values, float scale, int causalOffset) {
-        return attention(keys, values, scale, causalOffset, null);
-    }
-
-    /**
-     * Gradients {dq [B, H, T, hd], dk [B, KV, S, hd], dv [B, KV, S, hd]} of {@link #attention} for the output
-     * gradient dOut, given the forward's output and logSumExp.
-     */
-    public static Tensor[] attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut,
-                                             float scale, int causalOffset) {
-        checkAttention(q, k, v, causalOffset, "attentionBackward");
-        int[] lseShape = {q.shape[0], q.shape[1], q.shape[2]};
-        if (!Arrays.equals(out.shape, q.shape) || !Arrays.equals(dOut.shape, q.shape) || !Arrays.equals(logSumExp.shape, lseShape))
-            throw new ShapeException("attentionBackward: out " + Shape.str(out.shape) + " and dOut " + Shape.str(dOut.shape)
-                    + " must match q " + Shape.str(q.shape) + ", logSumExp " + Shape.str(logSumExp.shape) + " must be " + Shape.str(lseShape));
-        Tensor dq = empty(q.backend(), DType.F32, q.shape), dk = empty(q.backend(), DType.F32, k.shape), dv = empty(q.backend(), DType.F32, v.shape);
-        q.backend().attentionBackward(q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
-        return new Tensor[] {dq, dk, dv};
-    }
-
-    private static void checkAttention(Tensor q, Tensor k, Tensor v, int causalOffset, String op) {
-        q.requireSameBackend(k, op);
-        q.requireSameBackend(v, op);
-        q.requireFloating(op);
-        k.requireFloating(op);
-        v.requireFloating(op);
-        boolean ok = q.rank() == 4 && k.rank() == 4 && Arrays.equals(k.shape, v.shape)
-                && k.shape[0] == q.shape[0] && k.shape[3] == q.shape[3] && k.shape[1] > 0 && q.shape[1] % k.shape[1] == 0
-                && k.shape[2] > 0;
-        if (!ok)
-            throw new ShapeException(op + ": needs q [B, H, T, hd] and k, v [B, KV, S, hd] with H a multiple of KV and S > 0, got q "
-                    + Shape.str(q.shape) + ", k " + Shape.str(k.shape) + ", v " + Shape.str(v.shape));
-        if (causalOffset < 0) throw new ShapeException(op + ": causal offset must be >= 0, got " + causalOffset);
-    }
-
     /** Rows of this table picked by ids: table [V, D], ids any shape → [ids..., D]. */
     public Tensor embedding(Tensor ids) {
         if (rank() != 2) throw new ShapeException("embedding: table must be [V, D], got " + Shape.str(shape));

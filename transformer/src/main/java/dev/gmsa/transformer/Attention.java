@@ -49,7 +49,7 @@ public final class Attention {
         float scale = (float) (1.0 / Math.sqrt(hd));
         if (probe != null) observe(q, k, scale, start, layer);
         // fused kernel: causal mask from position start, GQA by index, no [T, S] score matrix
-        Var mixed = q.attention(k, v, scale, start);                                   // [B, H, T, hd], time-major memory
+        Var mixed = dev.gmsa.autograd.fused.Attention.apply(q, k, v, scale, start);                                   // [B, H, T, hd], time-major memory
         Var merged = mixed.permute(0, 2, 1, 3).reshape(batch, t, config.numHeads() * hd); // a view, no copy
         return output.forward(merged);
     }

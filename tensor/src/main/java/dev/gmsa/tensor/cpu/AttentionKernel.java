@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * Fused causal attention (see {@link dev.gmsa.tensor.Backend#attention}) for q [B, H, T, hd] and k, v [B, KV, S, hd].
+ * The CPU kernel of fused causal attention (the op, its checks and autograd rule: autograd's {@code fused/Attention}) for q [B, H, T, hd] and k, v [B, KV, S, hd].
  * Forward: each query row walks its visible keys in blocks of {@link #KEY_BLOCK} with an online softmax (running
  * max and denominator, the accumulator rescaled when the max grows), so at most one block of scores exists at a
  * time and the [T, S] matrix never does. Grouped-query heads are handled by index (query head h reads kv head
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * micro-kernel; decode rows read the keys in place. Backward recomputes each block of probabilities from the saved
  * log-sum-exp (FlashAttention-2) and accumulates dq, dk, dv tile by tile.
  */
-final class AttentionKernel {
+public final class AttentionKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Keys per block of scores: 64 floats stay in registers/L1 next to one query row. */
     static final int KEY_BLOCK = 64;
@@ -70,7 +70,7 @@ final class AttentionKernel {
 
     // ---------------------------------------------------------------- forward
 
-    static void forward(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
+    public static void forward(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
         Tensor outW = writable(out), lseW = writable(logSumExp);
         Rows qr = Rows.of(readable(q)), kr = Rows.of(readable(k)), vr = Rows.of(readable(v)), or = Rows.of(outW);
         Rows lse = lseW == null ? null : Rows.of(lseW.unsqueeze(3));
@@ -325,7 +325,7 @@ final class AttentionKernel {
      * dv_s += p dOut_t, ds = scale p (dOut_t.v_s - dOut_t.out_t), dq_t += ds k_s, dk_s += ds q_t;
      * TILE query rows at a time against each block of keys, as in the forward.
      */
-    static void backward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale, int causalOffset,
+    public static void backward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale, int causalOffset,
                          Tensor dq, Tensor dk, Tensor dv) {
         Tensor dqW = writable(dq), dkW = writable(dk), dvW = writable(dv);
         Rows qr = Rows.of(readable(q)), kr = Rows.of(readable(k)), vr = Rows.of(readable(v)), or = Rows.of(readable(out));

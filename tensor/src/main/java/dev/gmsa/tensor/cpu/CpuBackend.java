@@ -144,15 +144,4 @@ public final class CpuBackend implements Backend {
         intoDense(out, true, o -> GatherKernels.indexAdd(src, axis, ids, o));
     }
 
-    @Override
-    public void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
-        AttentionKernel.forward(q, k, v, scale, causalOffset, out, logSumExp);
-    }
-
-    @Override
-    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale,
-                                  int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
-        AttentionKernel.backward(q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
-    }
-
 }

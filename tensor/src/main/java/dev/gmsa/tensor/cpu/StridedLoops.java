@@ -1,6 +1,5 @@
 package dev.gmsa.tensor.cpu;
 
-import dev.gmsa.tensor.Shape;
 import dev.gmsa.tensor.DType;
 import dev.gmsa.tensor.Tensor;
 

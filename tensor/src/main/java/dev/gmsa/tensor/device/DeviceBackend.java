@@ -272,48 +272,6 @@ public abstract class DeviceBackend implements Backend {
                 .runFlat(src.numel());
     }
 
-    // ------------------------------------------------------------------------------------------ attention
-
-    /** Longest head the fused kernels hold in local memory (MAX_HEAD_DIM in attention.cl). */
-    static final int MAX_HEAD_DIM = 256;
-
-    /** The fused kernel of attention.cl (no [T, S] scores in memory); heads past MAX_HEAD_DIM take the composed path. */
-    @Override
-    public void attention(Tensor q, Tensor k, Tensor v, float scale, int causalOffset, Tensor out, Tensor logSumExp) {
-        int b = q.size(0), heads = q.size(1), t = q.size(2), hd = q.size(3), kvHeads = k.size(1), s = k.size(2);
-        if (hd > MAX_HEAD_DIM) {
-            Backend.super.attention(q, k, v, scale, causalOffset, out, logSumExp);
-            return;
-        }
-        if (out.numel() == 0) return;
-        kernel("attention", "attention_forward").tensor(q).tensor(k).tensor(v).arg(scale).arg(causalOffset).tensor(out)
-                .tensor(logSumExp != null ? logSumExp : out).arg(logSumExp != null ? 1 : 0)
-                .arg(heads).arg(kvHeads).arg(t).arg(s).arg(hd).run(rowGroups(b * heads * t), ROW_LOCAL);
-    }
-
-    @Override
-    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp, Tensor dOut, float scale,
-                                  int causalOffset, Tensor dq, Tensor dk, Tensor dv) {
-        int b = q.size(0), heads = q.size(1), t = q.size(2), hd = q.size(3), kvHeads = k.size(1), s = k.size(2);
-        if (hd > MAX_HEAD_DIM) {
-            Backend.super.attentionBackward(q, k, v, out, logSumExp, dOut, scale, causalOffset, dq, dk, dv);
-            return;
-        }
-        if (q.numel() == 0 || k.numel() == 0) {
-            fill(dq, 0f);
-            fill(dk, 0f);
-            fill(dv, 0f);
-            return;
-        }
-        Tensor rowDot = dOut.mul(out).sum(-1, false); // [B, H, T]: the softmax backward's per-row correction
-        kernel("attention", "attention_backward_dq").tensor(q).tensor(k).tensor(v).tensor(logSumExp).tensor(rowDot).tensor(dOut)
-                .arg(scale).arg(causalOffset).tensor(dq).arg(heads).arg(kvHeads).arg(t).arg(s).arg(hd)
-                .run(rowGroups(b * heads * t), ROW_LOCAL);
-        kernel("attention", "attention_backward_dkdv").tensor(q).tensor(k).tensor(v).tensor(logSumExp).tensor(rowDot).tensor(dOut)
-                .arg(scale).arg(causalOffset).tensor(dk).tensor(dv).arg(heads).arg(kvHeads).arg(t).arg(s).arg(hd)
-                .run(rowGroups(b * kvHeads * s), ROW_LOCAL);
-    }
-
     // ------------------------------------------------------------------------------------------ matmul
 
     @Override

@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CudaKernelSourcesTest {
     /** The dispatch code, read as text: each launch is written kernel("program", "kernel_name"). */
     private static final Path DISPATCH = Path.of("src/main/java/dev/gmsa/tensor/device/DeviceBackend.java");
+    /** The tensor module's device kernels of fused ops, launched the same way. */
+    private static final Path FUSED_DISPATCH = Path.of("src/main/java/dev/gmsa/tensor/device/AttentionDeviceKernel.java");
     private static final Pattern LAUNCH = Pattern.compile("kernel\\(\"(\\w+)\", \"(\\w+)\"\\)");
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
     private static final Pattern STRUCT_PARAM = Pattern.compile("\\.param\\s+\\.align\\s+(\\d+)\\s+\\.b8\\s+((\\w+)_param_\\d+)\\[(\\d+)]");
@@ -42,7 +44,7 @@ class CudaKernelSourcesTest {
 
     @BeforeAll
     static void readTheDispatchCode() throws IOException {
-        launched = launchedKernels(Files.readString(DISPATCH));
+        launched = launchedKernels(Files.readString(DISPATCH) + Files.readString(FUSED_DISPATCH));
     }
 
     static Map<String, Set<String>> launchedKernels(String dispatchSource) {

@@ -11,7 +11,6 @@ import dev.gmsa.compress.data.RealTextCorpus;
 
 import dev.gmsa.compress.model.CompressorSpec;
 import dev.gmsa.compress.model.LoraSettings;
-import dev.gmsa.compress.pipeline.EmbeddedDefault;
 import dev.gmsa.compress.pipeline.GmsaManifest;
 import dev.gmsa.compress.pipeline.GmsaSystem;
 import dev.gmsa.compress.pipeline.Methods;
