@@ -336,6 +336,13 @@ class PipelineCommandsTest {
         }
         assertEquals(java.nio.file.Files.readString(original.resolve("original.json")).replace("../decoder", "X"),
                 java.nio.file.Files.readString(stage2.resolve("original.json")).replace("../decoder", "X"));
+        // drills: each generated context asks one question per document; --count counts contexts
+        CliRun drill = done(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", dir.resolve("original-drill").toString(), "--drill",
+                "--steps", "2", "--batch", "2", "--count", "4", "--documents", "3", "--threads", "1"));
+        assertEquals("4", drill.value("examples"));
+        assertTrue(number(drill, "loss_first") > 0, drill.out());
+        assertOneLineError(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", dir.resolve("o4").toString(), "--drill",
+                "--data", dir.resolve("none.jsonl").toString()), "gmsa train-keft: --drill generates its contexts");
         assertOneLineError(CliRun.of("train-keft", "--decoder", original.toString(), "--out", dir.resolve("o3").toString(), "--mode", "WHOLE_DECODER",
                 "--steps", "1", "--count", "2", "--threads", "1"), "gmsa train-keft: " + original + ": fine-tuned with --mode QKV");
     }

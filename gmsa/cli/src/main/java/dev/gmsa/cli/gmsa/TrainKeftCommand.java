@@ -34,6 +34,7 @@ public final class TrainKeftCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "qa", description = "qa ({docs, question, answers} JSONL), pwc, squad") String format;
     @Option(names = "--count", defaultValue = "2000", description = "generated training examples") int count;
     @Option(names = "--documents", defaultValue = "5", description = "documents per generated example") int documents;
+    @Option(names = "--drill", description = "generated reading drills: every context asks one question per document (all of one template), each answer scored; --count contexts") boolean drill;
     @Option(names = "--mode", defaultValue = "QKV", description = "QKV (the paper: W_Q, W_K, W_V) or WHOLE_DECODER (the released code)") KeftMode mode;
     @Option(names = "--rate", defaultValue = "4", description = "compression rate of the soft tokens KEFT reads") int rate;
     @Option(names = "--steps", description = "optimizer steps (default: Recipes.KEFT's 300)") Integer steps;
@@ -43,6 +44,19 @@ public final class TrainKeftCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between resumable checkpoints") int checkpointEvery;
     @Option(names = "--seed", defaultValue = "2", description = "seed of data order and generated QA") long seed;
     @Option(names = "--threads", description = "CPU threads (default: all cores)") Integer threads;
+
+    /** One question per context, from --data, generated over --corpus's training passages, or generated outright (answerless ones dropped). */
+    private List<QaExample> questions() throws java.io.IOException {
+        List<QaExample> qa = data != null ? QaData.read(data, format)
+                : corpus != null ? QaData.realText(RealTextCorpus.read(corpus).train(), seed, count, documents)
+                : QaData.synthetic(seed, count, documents);
+        return qa.stream().filter(e -> !e.answers().isEmpty()).toList();
+    }
+
+    private List<List<QaExample>> drills() throws java.io.IOException {
+        return corpus != null ? QaData.realTextDrills(RealTextCorpus.read(corpus).train(), seed, count, documents)
+                : QaData.syntheticDrills(seed, count, documents);
+    }
 
     /** Recipes.KEFT with this command's overrides (--steps scales the warm-up). */
     Recipe recipe() {
@@ -59,14 +73,13 @@ public final class TrainKeftCommand implements Callable<Integer> {
             gmsa = ShippedModels.methodFolder(null, "gmsa");
         }
         if (data != null && corpus != null) throw new IllegalArgumentException("give --data or --corpus, not both");
-        List<QaExample> qa = data != null ? QaData.read(data, format)
-                : corpus != null ? QaData.realText(RealTextCorpus.read(corpus).train(), seed, count, documents)
-                : QaData.synthetic(seed, count, documents);
-        if (decoder != null) return originalPrompt(qa);
+        if (drill && data != null) throw new IllegalArgumentException("--drill generates its contexts: give --corpus (or nothing), not --data");
+        List<List<QaExample>> contexts = drill ? drills() : questions().stream().map(List::of).toList();
+        if (decoder != null) return originalPrompt(contexts);
         Path target = out != null ? out : gmsa;
         try (GmsaSystem system = GmsaFolder.load(gmsa)) {
             // documents in the encoder's tokens, question and answer in the decoder's, written as ask and eval write them
-            List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty()).map(system::keftExample).toList();
+            List<KeftTraining.Example> examples = contexts.stream().map(system::keftDrill).toList();
             var trainable = system.startKeft(mode);
             Recipe recipe = recipe();
             var task = new KeftTraining.Task(recipe.batch(), rate, system.manifest().window(), system.eos());
@@ -84,12 +97,11 @@ public final class TrainKeftCommand implements Callable<Integer> {
     }
 
     /** The baseline: the decoder reads the documents as text and learns the same deltas with the same budget. */
-    private int originalPrompt(List<QaExample> qa) throws Exception {
+    private int originalPrompt(List<List<QaExample>> contexts) throws Exception {
         if (out == null) throw new IllegalArgumentException("--decoder needs --out (the baseline's folder)");
         try (OriginalPrompt baseline = OriginalPrompt.start(decoder, mode)) {
             QaPrompt prompt = QaPrompt.defaults();
-            List<KeftTraining.Example> examples = qa.stream().filter(e -> !e.answers().isEmpty())
-                    .map(e -> prompt.trainingExample(baseline.tokenizer(), e)).toList();
+            List<KeftTraining.Example> examples = contexts.stream().map(c -> prompt.drillExample(baseline.tokenizer(), baseline.tokenizer(), c)).toList();
             Recipe recipe = recipe();
             var task = new KeftTraining.Task(recipe.batch(), 1, Integer.MAX_VALUE, baseline.eos());
             var settings = recipe.settings(seed, out.resolve("checkpoint-keft.safetensors"), checkpointEvery);

@@ -1,9 +1,11 @@
 package dev.gmsa.compress.model;
 
-import dev.gmsa.autograd.fused.CrossEntropy;
 import dev.gmsa.autograd.Var;
+import dev.gmsa.autograd.fused.CrossEntropy;
 import dev.gmsa.tensor.Tensor;
 import dev.gmsa.transformer.Transformer;
+
+import java.util.List;
 
 /**
  * What the decoder reads and what it must predict: [soft tokens][prompt tokens][target tokens], with the
@@ -53,6 +55,45 @@ public record DecoderInput(Var embeddings, Tensor targets) {
         Var text = textLength == 0 ? null : decoder.embed(Tensor.ofInts(inputIds, batch, textLength));
         Var embeddings = softTokens == null ? text : text == null ? softTokens : Var.concat(1, softTokens, text);
         return new DecoderInput(embeddings, Tensor.ofInts(targets));
+    }
+
+    /**
+     * A conversation over one context: [soft tokens][context] then, for each turn, [question][answer EOS], with the loss
+     * on every answer token and its EOS only (the last EOS is a target, never an input). One turn with an empty
+     * context gives the same input and targets as {@link #of(Transformer, Var, int[], int[], int)}.
+     */
+    public static DecoderInput ofTurns(Transformer decoder, Var softTokens, int[] context, List<int[]> questions, List<int[]> answers, int eos) {
+        if (questions.size() != answers.size() || questions.isEmpty())
+            throw new IllegalArgumentException("decoder input: " + questions.size() + " questions for " + answers.size() + " answers");
+        int g = softTokens == null ? 0 : softTokens.size(1);
+        int total = context.length;
+        for (int i = 0; i < questions.size(); i++) total += questions.get(i).length + answers.get(i).length + 1;
+        int[] text = new int[total];
+        boolean[] scored = new boolean[total];
+        int at = copy(context, text, 0);
+        for (int i = 0; i < questions.size(); i++) {
+            at = copy(questions.get(i), text, at);
+            int answerStart = at;
+            at = copy(answers.get(i), text, at);
+            text[at++] = eos;
+            java.util.Arrays.fill(scored, answerStart, at, true);
+        }
+        int inputLength = total - 1; // the last EOS is only predicted
+        requireFits(decoder, g, inputLength, "decoder input");
+        int[] targets = new int[g + inputLength];
+        java.util.Arrays.fill(targets, IGNORE);
+        for (int j = 0; j < total; j++) {
+            int position = g + j - 1; // the position that predicts text[j]
+            if (scored[j] && position >= 0) targets[position] = text[j];
+        }
+        Var textEmbeddings = inputLength == 0 ? null : decoder.embed(Tensor.ofInts(java.util.Arrays.copyOf(text, inputLength), 1, inputLength));
+        Var embeddings = softTokens == null ? textEmbeddings : textEmbeddings == null ? softTokens : Var.concat(1, softTokens, textEmbeddings);
+        return new DecoderInput(embeddings, Tensor.ofInts(targets));
+    }
+
+    private static int copy(int[] from, int[] into, int at) {
+        System.arraycopy(from, 0, into, at, from.length);
+        return at + from.length;
     }
 
     /**

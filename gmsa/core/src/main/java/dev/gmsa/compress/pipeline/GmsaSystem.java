@@ -134,6 +134,11 @@ public final class GmsaSystem implements AutoCloseable {
         return qaPrompt().trainingExample(encoderTokenizer(), decoderTokenizer(), example);
     }
 
+    /** A KEFT drill: one context (the encoder's ids) asked every question of {@code sameContext} (the decoder's ids). */
+    public KeftTraining.Example keftDrill(List<QaExample> sameContext) {
+        return qaPrompt().drillExample(encoderTokenizer(), decoderTokenizer(), sameContext);
+    }
+
     /**
      * An autoencoder-training task for this system: texts are drawn as encoder ids and restated as decoder ids,
      * after [soft tokens][instruction].

@@ -50,4 +50,24 @@ public final class QaData {
         return SyntheticMultiDocQa.generate(seed, count, SyntheticMultiDocQa.Settings.defaults().withDocuments(documents))
                 .stream().map(SyntheticMultiDocQa.Example::qa).toList();
     }
+
+    /**
+     * Reading drills over real text ({@link SyntheticMultiDocQa#drill}): {@code count} contexts of {@code documents}
+     * passages with one same-template fact each, every document's question asked once; one list per context.
+     */
+    public static List<List<QaExample>> realTextDrills(List<String> passages, long seed, int count, int documents) {
+        return drills(seed, count, documents, RealTextCorpus.passageFiller(passages, PASSAGE_MIN_CHARS, PASSAGE_MAX_CHARS));
+    }
+
+    /** Drills over generated filler (3 sentences per document). */
+    public static List<List<QaExample>> syntheticDrills(long seed, int count, int documents) {
+        return drills(seed, count, documents, SyntheticMultiDocQa.syntheticFiller(3));
+    }
+
+    private static List<List<QaExample>> drills(long seed, int count, int documents, SyntheticMultiDocQa.Filler filler) {
+        java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
+        List<List<QaExample>> out = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) out.add(SyntheticMultiDocQa.drill(root.nextLong(), documents, filler));
+        return out;
+    }
 }

@@ -40,4 +40,20 @@ public record QaPrompt(String questionPrefix, String answerPrefix) {
         return new KeftTraining.Example(context(contextTokenizer, ex), question(decoderTokenizer, ex.question()),
                 answer(decoderTokenizer, ex.answers().get(0)));
     }
+
+    /**
+     * A drill: examples that share one context (the same documents, as {@link dev.gmsa.compress.data.SyntheticMultiDocQa#drill}
+     * makes them) as one example with a turn per question, so one forward scores every answer.
+     */
+    public KeftTraining.Example drillExample(Tokenizer contextTokenizer, Tokenizer decoderTokenizer, java.util.List<QaExample> sameContext) {
+        if (sameContext.isEmpty()) throw new IllegalArgumentException("KEFT: an empty drill");
+        java.util.List<KeftTraining.Turn> turns = new java.util.ArrayList<>();
+        for (QaExample ex : sameContext) {
+            if (!ex.docs().equals(sameContext.get(0).docs()))
+                throw new IllegalArgumentException("KEFT: a drill's questions must share their documents: " + ex.question());
+            if (ex.answers().isEmpty()) throw new IllegalArgumentException("KEFT: question without an answer: " + ex.question());
+            turns.add(new KeftTraining.Turn(question(decoderTokenizer, ex.question()), answer(decoderTokenizer, ex.answers().get(0))));
+        }
+        return new KeftTraining.Example(context(contextTokenizer, sameContext.get(0)), turns);
+    }
 }

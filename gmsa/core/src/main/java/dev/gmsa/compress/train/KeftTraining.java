@@ -17,11 +17,39 @@ import java.util.Map;
  * runs in inference mode (no LoRA dropout), as it will when the fine-tuned decoder is used.
  */
 public final class KeftTraining {
+    /** One question and its answer, in decoder ids. */
+    public record Turn(int[] question, int[] answer) {}
+
     /**
      * One QA example as token ids; context is the (concatenated) documents, in the encoder tokenizer's ids when a
-     * compressor reads it (the decoder's when the decoder reads it as text); question and answer are decoder ids.
+     * compressor reads it (the decoder's when the decoder reads it as text); questions and answers are decoder ids.
+     * Usually one turn; a drill asks several questions of one context, each answer scored (one forward for all).
      */
-    public record Example(int[] context, int[] question, int[] answer) {}
+    public record Example(int[] context, List<Turn> turns) {
+        public Example {
+            if (turns.isEmpty()) throw new IllegalArgumentException("KEFT: an example needs at least one question");
+            turns = List.copyOf(turns);
+        }
+
+        public Example(int[] context, int[] question, int[] answer) {
+            this(context, List.of(new Turn(question, answer)));
+        }
+
+        /** The first turn's question (the only one, outside drills). */
+        public int[] question() {
+            return turns.get(0).question();
+        }
+
+        public int[] answer() {
+            return turns.get(0).answer();
+        }
+
+        int tokens() {
+            int n = context.length;
+            for (Turn t : turns) n += t.question().length + t.answer().length + 1;
+            return n;
+        }
+    }
 
     public record Task(int batch, int rate, int window, int eos) {}
 
@@ -40,24 +68,23 @@ public final class KeftTraining {
                 Var loss = input.loss(decoder).mul(1f / task.batch());
                 loss.backward();
                 lossSum += loss.item();
-                tokens += ex.context().length + ex.question().length + ex.answer().length;
+                tokens += ex.tokens();
             }
             return new TrainingLoop.StepResult(lossSum, tokens);
         }, curve);
     }
 
-    /** [soft tokens of the context][question] -> answer, or [context][question] -> answer without a compressor. */
+    /**
+     * [soft tokens of the context] then each turn's question -> answer EOS, or the same with the context as text
+     * without a compressor; only the answers (and their EOS) are scored.
+     */
     public static DecoderInput input(Compressor compressor, Transformer decoder, Example ex, int rate, int window, int eos) {
-        if (compressor == null) {
-            int[] prompt = new int[ex.context().length + ex.question().length];
-            System.arraycopy(ex.context(), 0, prompt, 0, ex.context().length);
-            System.arraycopy(ex.question(), 0, prompt, ex.context().length, ex.question().length);
-            return DecoderInput.of(decoder, null, prompt, ex.answer(), eos);
-        }
+        List<int[]> questions = ex.turns().stream().map(Turn::question).toList(), answers = ex.turns().stream().map(Turn::answer).toList();
+        if (compressor == null) return DecoderInput.ofTurns(decoder, null, ex.context(), questions, answers, eos);
         Var soft;
         try (var frozen = Grad.disabled()) {
             soft = Var.constant(compressor.compressWindows(ex.context(), rate, window).value());
         }
-        return DecoderInput.of(decoder, soft, ex.question(), ex.answer(), eos);
+        return DecoderInput.ofTurns(decoder, soft, new int[0], questions, answers, eos);
     }
 }
