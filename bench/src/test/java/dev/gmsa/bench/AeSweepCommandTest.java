@@ -5,10 +5,9 @@ import dev.gmsa.loaders.PretrainedModel;
 import dev.gmsa.transformer.Transformer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.gmsa.testing.CommandRun;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,22 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AeSweepCommandTest {
     @TempDir Path dir;
 
-    /** A few steps of two methods on a tiny embedded decoder: every (method, rate, shift) row, a plot, a table. */
-    /** bench ARGS with the CLI's error handler; exit code, stdout and stderr. */
-    private record Run(int exit, String out, String err) {
-        static Run of(String... args) {
-            PrintStream savedOut = System.out, savedErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-            try {
-                System.setOut(new PrintStream(out, true));
-                System.setErr(new PrintStream(err, true));
-                int exit = new CommandLine(new BenchMain()).setExecutionExceptionHandler(dev.gmsa.cli.Main::reportError).execute(args);
-                return new Run(exit, out.toString(), err.toString());
-            } finally {
-                System.setOut(savedOut);
-                System.setErr(savedErr);
-            }
-        }
+    /** bench ARGS with the CLI's error handler. */
+    private static CommandRun run(String... args) {
+        return CommandRun.of(new CommandLine(new BenchMain()).setExecutionExceptionHandler(dev.gmsa.cli.Main::reportError), args);
     }
 
     private Path tinyDecoder() {
@@ -43,10 +29,11 @@ class AeSweepCommandTest {
         return decoder;
     }
 
+    /** A few steps of two methods on a tiny embedded decoder: every (method, rate, shift) row, a plot, a table. */
     @Test
     void sweepScoresEveryVariantAndWritesTableAndPlot() throws Exception {
         Path decoder = tinyDecoder(), out = dir.resolve("sweep");
-        Run run = Run.of("ae-sweep", "--decoder", decoder.toString(), "--methods", "gmsa,tcp-ae",
+        CommandRun run = run("ae-sweep", "--decoder", decoder.toString(), "--methods", "gmsa,tcp-ae",
                 "--context-tokens", "12", "--rates", "4,8", "--steps", "3", "--batch", "2", "--heldout", "3", "--shift", "--out", out.toString());
         String text = run.out();
         assertEquals(0, run.exit(), text + run.err());
@@ -67,7 +54,7 @@ class AeSweepCommandTest {
     @Test
     void unknownMethodFailsBeforeTraining() {
         Path out = dir.resolve("sweep");
-        Run run = Run.of("ae-sweep", "--decoder", tinyDecoder().toString(), "--methods", "gmsa,nope", "--out", out.toString());
+        CommandRun run = run("ae-sweep", "--decoder", tinyDecoder().toString(), "--methods", "gmsa,nope", "--out", out.toString());
         assertEquals(1, run.exit(), "an execution error, not a parse error: " + run.err());
         assertTrue(run.err().contains("unknown method nope"), run.err());
         assertTrue(Files.notExists(out), "nothing trained or written");

@@ -1,5 +1,6 @@
 package dev.gmsa.bench;
 
+import dev.gmsa.testing.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlotCurvesCommandTest {
     @TempDir Path dir;
 
-    private static BenchRun run(String... args) {
+    private static CommandRun run(String... args) {
         return BenchRun.of("plot-curves", args);
     }
 
@@ -24,7 +25,7 @@ class PlotCurvesCommandTest {
         Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv"), png = dir.resolve("plots/all.png");
         CurveFile.write(a, List.of(new CurveFile.Point("gmsa", 10, 2.0), new CurveFile.Point("gmsa", 20, 1.0)));
         CurveFile.write(b, List.of(new CurveFile.Point("tcp-ae", 10, 2.5), new CurveFile.Point("tcp-ae", 20, 1.5)));
-        BenchRun r = run("--out", png.toString(), "--smooth", "2", a.toString(), b.toString());
+        CommandRun r = run("--out", png.toString(), "--smooth", "2", a.toString(), b.toString());
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("runs=gmsa,tcp-ae"), r.out());
         byte[] bytes = Files.readAllBytes(png);

@@ -1,5 +1,7 @@
 package dev.gmsa.bench;
 
+import dev.gmsa.testing.CommandRun;
+import dev.gmsa.testing.Fixtures;
 import dev.gmsa.loaders.TokenizerJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,16 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code gmsa bench tokenize}: the text is the requested size and the token count is the tokenizer's own. */
 class TokenizeBenchCommandTest {
-    private static final Path QWEN3 = sharedFixture("tokenizers/qwen3/tokenizer.json");
+    private static final Path QWEN3 = Fixtures.path("tokenizers", "qwen3", "tokenizer.json");
 
-    /** ../shared/fixtures found by walking up from the working directory (the module folder under test). */
-    private static Path sharedFixture(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent())
-            if (Files.isDirectory(dir.resolve("shared/fixtures"))) return dir.resolve("shared/fixtures").resolve(relative);
-        throw new IllegalStateException("no shared/fixtures above " + Path.of("").toAbsolutePath());
-    }
-
-    private static BenchRun run(String... args) {
+    private static CommandRun run(String... args) {
         return BenchRun.of("tokenize", args);
     }
 
@@ -40,7 +35,7 @@ class TokenizeBenchCommandTest {
         // 3-byte characters: the cut must land on a character boundary, so bytes may exceed the request by at most 2
         String unit = "Hello 世界 ";
         Files.writeString(dir.resolve("t.txt"), unit, StandardCharsets.UTF_8);
-        BenchRun r = run("--tokenizer", QWEN3.toString(), "--text-file", dir.resolve("t.txt").toString(),
+        CommandRun r = run("--tokenizer", QWEN3.toString(), "--text-file", dir.resolve("t.txt").toString(),
                 "--megabytes", "0.001", "--runs", "1", "--warmup", "0");
         assertEquals(0, r.exit(), r.out());
         long bytes = value(r.out(), "bytes");

@@ -1,5 +1,6 @@
 package dev.gmsa.loaders;
 
+import dev.gmsa.testing.Fixtures;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.loaders.llama2c.RotaryRowPermutation;
 import dev.gmsa.loaders.safetensors.SafetensorsCheckpoint;

@@ -1,5 +1,6 @@
 package dev.gmsa.loaders;
 
+import dev.gmsa.testing.Fixtures;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gmsa.transformer.Llama3RopeScaling;
 import dev.gmsa.transformer.ModelConfig;

@@ -1,5 +1,6 @@
 package dev.gmsa.loaders;
 
+import dev.gmsa.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

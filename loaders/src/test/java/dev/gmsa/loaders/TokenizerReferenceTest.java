@@ -1,5 +1,6 @@
 package dev.gmsa.loaders;
 
+import dev.gmsa.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gmsa.transformer.tokenizer.Tokenizer;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package dev.gmsa.loaders;
 
+import dev.gmsa.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gmsa.autograd.Grad;
 import dev.gmsa.autograd.Var;

@@ -1,5 +1,6 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.CommandRun;
 import dev.gmsa.compress.pipeline.GmsaFolder;
 import dev.gmsa.compress.attention.EncoderAttention;
 import dev.gmsa.compress.pipeline.EmbeddedDefault;
@@ -55,18 +56,18 @@ class AttentionCommandTest {
     }
 
     /** Training commands draw a progress bar on stderr; success means exit 0 and no error line there. */
-    private static void trained(CliRun run) {
+    private static void trained(CommandRun run) {
         boolean errorLine = run.err().lines().anyMatch(l -> l.matches("gmsa [a-z-]+: .*") || l.contains("Exception"));
         assertTrue(run.exit() == 0 && !errorLine, "exit " + run.exit() + "\n" + run.out() + "\n" + run.err());
     }
 
-    private CliRun attention(Path folder, String method, Path png) {
+    private CommandRun attention(Path folder, String method, Path png) {
         return CliRun.of("attention", "--gmsa", folder.toString(), "--text", TEXT, "--method", method, "--rate", Integer.toString(RATE),
                 "--out", png.toString()).ok();
     }
 
     /** The fields of every "layer=..." line, in order. */
-    private static List<Map<String, String>> layerLines(CliRun run) {
+    private static List<Map<String, String>> layerLines(CommandRun run) {
         List<Map<String, String>> lines = new ArrayList<>();
         for (String line : run.out().split("\n")) {
             if (!line.startsWith("layer=")) continue;
@@ -96,7 +97,7 @@ class AttentionCommandTest {
     @Test
     void gmsaReportsEachSoftTokensMassInsideItsGroup() throws IOException {
         Path png = dir.resolve("gmsa-attention.png");
-        CliRun run = attention(gmsa, "gmsa", png);
+        CommandRun run = attention(gmsa, "gmsa", png);
         int softTokens = (contextTokens + RATE - 1) / RATE;
         assertEquals("gmsa", run.value("method"));
         assertEquals(Integer.toString(contextTokens), run.value("context_tokens"));
@@ -122,7 +123,7 @@ class AttentionCommandTest {
     @Test
     void tcpAeReportsWhereEachMemoryTokensAttentionLands() throws IOException {
         Path png = dir.resolve("tcp-ae-attention.png");
-        CliRun run = attention(tcpAe, "tcp-ae", png);
+        CommandRun run = attention(tcpAe, "tcp-ae", png);
         int memoryTokens = (contextTokens + RATE - 1) / RATE;
         assertEquals("tcp-ae", run.value("method"));
         assertEquals(Integer.toString(memoryTokens), run.value("memory_tokens"));
@@ -192,7 +193,7 @@ class AttentionCommandTest {
         assertTrue(!Files.exists(png), "no figure for bad input");
     }
 
-    private static void assertOneLineError(CliRun run, String start) {
+    private static void assertOneLineError(CommandRun run, String start) {
         assertEquals(1, run.exit(), run.out() + run.err());
         String err = run.err().strip();
         assertEquals(1, err.lines().count(), "one line:\n" + err);

@@ -1,14 +1,12 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,22 +18,12 @@ class DemoCommandTest {
 
     @Test
     void printsEveryRowAndKey() throws Exception {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(captured, true));
-            code = new CommandLine(new Main()).execute("demo", "--out", dir.toString(), "--hidden", "32", "--layers", "1",
-                    "--pretrain-steps", "4", "--ae-steps", "3", "--keft-steps", "2", "--context-tokens", "8", "--eval-count", "2",
-                    "--threads", "1");
-        } finally {
-            System.setOut(saved);
-        }
-        String out = captured.toString();
-        assertEquals(0, code, out);
-        Map<String, String> kv = new HashMap<>();
-        for (String line : out.split("\n"))
-            if (line.matches("[a-z0-9_]+=.*")) kv.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        CommandRun run = CommandRun.of(new CommandLine(new Main()), "demo", "--out", dir.toString(), "--hidden", "32", "--layers", "1",
+                "--pretrain-steps", "4", "--ae-steps", "3", "--keft-steps", "2", "--context-tokens", "8", "--eval-count", "2",
+                "--threads", "1");
+        String out = run.out();
+        assertEquals(0, run.exit(), out + run.err());
+        Map<String, String> kv = run.values();
         for (String key : new String[] {"gmsa_bleu", "gmsa_prefix_em", "gmsa_info_nats", "gmsa_qa_em", "gmsa_qa_f1", "tcp_ae_bleu",
                 "tcp_ae_qa_em", "gmsa_no_keft_qa_em", "gmsa_no_ae_qa_em", "gmsa_no_ae_qa_f1", "original_qa_em", "total_seconds"}) {
             assertTrue(kv.containsKey(key), key + " missing in:\n" + out);

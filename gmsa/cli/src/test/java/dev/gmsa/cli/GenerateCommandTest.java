@@ -1,7 +1,8 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.Fixtures;
+import dev.gmsa.testing.CommandRun;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gmsa.compress.data.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ class GenerateCommandTest {
         for (Path model : new Path[] {STORIES, Fixtures.path("tiny-llama3")}) {
             JsonNode ref = reference(model);
             int[] prompt = ints(ref.get("input_ids")), expected = ints(ref.get("greedy_continuation"));
-            CliRun run = CliRun.of("generate", "--model", model.toString(), "--ids", CliRun.joinIds(prompt), "--greedy",
+            CommandRun run = CliRun.of("generate", "--model", model.toString(), "--ids", CliRun.joinIds(prompt), "--greedy",
                     "--max-new-tokens", Integer.toString(expected.length), "--print-ids", "--threads", "1").ok();
             assertEquals(CliRun.joinIds(expected), run.value("ids"), model + "\n" + run.out());
             assertEquals(prompt.length, Integer.parseInt(run.value("prompt_tokens")), run.out());
@@ -35,7 +36,7 @@ class GenerateCommandTest {
         JsonNode ref = reference(STORIES);
         assertTrue(ref.has("greedy_continuation_text"), "the stories260K fixture lost its greedy_continuation_text");
         int newTokens = ref.get("greedy_continuation").size();
-        CliRun run = CliRun.of("generate", "--model", STORIES.toString(), "--prompt", ref.get("prompt").textValue(), "--greedy",
+        CommandRun run = CliRun.of("generate", "--model", STORIES.toString(), "--prompt", ref.get("prompt").textValue(), "--greedy",
                 "--max-new-tokens", Integer.toString(newTokens), "--threads", "1").ok();
         String text = ref.get("greedy_continuation_text").textValue();
         assertTrue(run.out().contains(text), "expected the streamed text to contain:\n" + text + "\ngot:\n" + run.out());
@@ -45,14 +46,14 @@ class GenerateCommandTest {
     @Test
     void aMissingModelFolderIsOneLine() {
         Path missing = STORIES.resolveSibling("no-such-model");
-        CliRun run = CliRun.of("generate", "--model", missing.toString(), "--ids", "1,2");
+        CommandRun run = CliRun.of("generate", "--model", missing.toString(), "--ids", "1,2");
         assertEquals(1, run.exit());
         assertEquals("gmsa generate: " + missing + ": not a model folder (expected config.json and *.safetensors)\n", run.err());
     }
 
     @Test
     void promptAndIdsTogetherAreRefusedByTheParser() {
-        CliRun run = CliRun.of("generate", "--model", STORIES.toString(), "--prompt", "hello", "--ids", "1,2");
+        CommandRun run = CliRun.of("generate", "--model", STORIES.toString(), "--prompt", "hello", "--ids", "1,2");
         assertEquals(2, run.exit());
         assertEquals("Error: --prompt=TEXT, --ids=ID are mutually exclusive (specify only one)", run.err().lines().findFirst().orElse(""));
     }

@@ -1,8 +1,9 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.Fixtures;
+import dev.gmsa.testing.CommandRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gmsa.compress.data.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class InspectCommandTest {
     @ValueSource(strings = {"stories260K-hf", "tiny-llama3", "tiny-qwen3"})
     void printsArchitectureAndParameterCount(String name) throws IOException {
         Path model = Fixtures.path(name);
-        CliRun run = CliRun.of("inspect", "--model", model.toString()).ok();
+        CommandRun run = CliRun.of("inspect", "--model", model.toString()).ok();
         JsonNode config = new ObjectMapper().readTree(model.resolve("config.json").toFile());
         assertEquals(config.get("model_type").textValue(), run.value("architecture"), run.out());
         assertEquals(config.get("hidden_size").asText(), run.value("hidden_size"), run.out());
@@ -39,7 +40,7 @@ class InspectCommandTest {
     @Test
     void aMissingFolderIsOneLine() {
         Path missing = Fixtures.path("stories260K-hf").resolveSibling("no-such-model");
-        CliRun run = CliRun.of("inspect", "--model", missing.toString());
+        CommandRun run = CliRun.of("inspect", "--model", missing.toString());
         assertEquals(1, run.exit());
         assertTrue(run.err().startsWith("gmsa inspect: " + missing), run.err());
         assertEquals(1, run.err().lines().count(), run.err());

@@ -1,5 +1,6 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.CommandRun;
 import dev.gmsa.compress.format.SoftTokenFile;
 import dev.gmsa.compress.metrics.Rouge;
 import dev.gmsa.compress.metrics.RougeScore;
@@ -52,7 +53,7 @@ class PipelineCommandsTest {
                 "--threads", "1", "--out", out.toString());
     }
 
-    private static CliRun gmsa(List<String> args) {
+    private static CommandRun gmsa(List<String> args) {
         return CliRun.of(args.toArray(String[]::new));
     }
 
@@ -60,13 +61,13 @@ class PipelineCommandsTest {
      * Succeeded. Training commands draw their progress bar on stderr, so stderr may hold that but no error line
      * ("gmsa CMD: ...") and no stack trace.
      */
-    private static CliRun done(CliRun run) {
+    private static CommandRun done(CommandRun run) {
         boolean errorLine = run.err().lines().anyMatch(l -> l.matches("gmsa [a-z-]+: .*") || l.contains("Exception"));
         assertTrue(run.exit() == 0 && !errorLine, "exit " + run.exit() + "\nstdout:\n" + run.out() + "\nstderr:\n" + run.err().replace("\r", "\\r\n"));
         return run;
     }
 
-    private static double number(CliRun run, String key) {
+    private static double number(CommandRun run, String key) {
         double v = Double.parseDouble(run.value(key));
         assertTrue(Double.isFinite(v), key + "=" + v);
         return v;
@@ -76,7 +77,7 @@ class PipelineCommandsTest {
     void trainTheToySystem(@TempDir Path tmp) throws IOException {
         dir = tmp;
         decoder = dir.resolve("decoder");
-        CliRun pretrain = done(CliRun.of("pretrain", "--out", decoder.toString(), "--hidden", Integer.toString(HIDDEN), "--layers",
+        CommandRun pretrain = done(CliRun.of("pretrain", "--out", decoder.toString(), "--hidden", Integer.toString(HIDDEN), "--layers",
                 Integer.toString(LAYERS), "--steps", "3", "--seq", "24", "--batch", "2", "--threads", "1"));
         assertEquals(decoder.toString(), pretrain.value("model"));
         long params = 0;
@@ -89,7 +90,7 @@ class PipelineCommandsTest {
         assertTrue(Files.exists(decoder.resolve("config.json")) && Files.size(decoder.resolve("loss-pretrain.png")) > 0);
 
         gmsa = dir.resolve("gmsa");
-        CliRun ae = done(gmsa(aeArgs("gmsa", AE_STEPS, gmsa)));
+        CommandRun ae = done(gmsa(aeArgs("gmsa", AE_STEPS, gmsa)));
         straightAe = ae.values();
         assertEquals("gmsa", ae.value("method"));
         assertEquals(Integer.toString(AE_STEPS), ae.value("steps"));
@@ -100,7 +101,7 @@ class PipelineCommandsTest {
         assertTrue(Files.size(gmsa.resolve("loss-ae.png")) > 0);
 
         keft = dir.resolve("keft");
-        CliRun k = done(CliRun.of("train-keft", "--gmsa", gmsa.toString(), "--out", keft.toString(), "--count", "20", "--documents", "2",
+        CommandRun k = done(CliRun.of("train-keft", "--gmsa", gmsa.toString(), "--out", keft.toString(), "--count", "20", "--documents", "2",
                 "--steps", "3", "--batch", "2", "--rate", Integer.toString(RATE), "--threads", "1"));
         assertEquals("gmsa", k.value("method"));
         assertEquals("QKV", k.value("mode"));
@@ -117,7 +118,7 @@ class PipelineCommandsTest {
     }
 
     /** The fields of compress's one line per file: "file=F context_tokens=N soft_tokens=M seconds=S". */
-    private static List<Map<String, String>> compressLines(CliRun run) {
+    private static List<Map<String, String>> compressLines(CommandRun run) {
         List<Map<String, String>> lines = new ArrayList<>();
         for (String line : run.out().split("\n")) {
             if (!line.startsWith("file=")) continue;
@@ -138,7 +139,7 @@ class PipelineCommandsTest {
     @Test
     void compressATextThenReconstructAndAskFromTheFile() throws IOException {
         Path file = dir.resolve("text.gmst");
-        CliRun c = done(CliRun.of("compress", "--gmsa", keft.toString(), "--text", TEXT, "--rate", Integer.toString(RATE), "--out", file.toString()));
+        CommandRun c = done(CliRun.of("compress", "--gmsa", keft.toString(), "--text", TEXT, "--rate", Integer.toString(RATE), "--out", file.toString()));
         Map<String, String> line = compressLines(c).get(0);
         int tokens = TOKENIZER.encode(TEXT).length;
         assertTrue(tokens > CONTEXT, "the text spans several windows");
@@ -150,13 +151,13 @@ class PipelineCommandsTest {
         assertEquals(tokens, soft.contextTokens());
         assertArrayEquals(new int[] {softTokens(tokens), HIDDEN}, soft.allSoftTokens().shape());
 
-        CliRun r = done(CliRun.of("reconstruct", "--gmsa", keft.toString(), "--soft", file.toString(), "--max-new-tokens", "8"));
+        CommandRun r = done(CliRun.of("reconstruct", "--gmsa", keft.toString(), "--soft", file.toString(), "--max-new-tokens", "8"));
         r.value("text");
         int newTokens = Integer.parseInt(r.value("new_tokens"));
         assertTrue(newTokens >= 0 && newTokens <= 8, r.out());
         assertTrue(List.of("eos", "length").contains(r.value("stop_reason")), r.out());
 
-        CliRun a = done(CliRun.of("ask", "--gmsa", keft.toString(), "--soft", file.toString(), "--question", "Who found the kite?",
+        CommandRun a = done(CliRun.of("ask", "--gmsa", keft.toString(), "--soft", file.toString(), "--question", "Who found the kite?",
                 "--max-new-tokens", "4"));
         assertEquals(a.value("answer"), a.value("answer").strip());
         assertTrue(number(a, "prefill_tok_s") > 0, a.out());
@@ -165,7 +166,7 @@ class PipelineCommandsTest {
     @Test
     void compressAJsonlCorpusIntoOneFilePerDocument() throws IOException {
         Path out = dir.resolve("corpus-soft");
-        CliRun c = done(CliRun.of("compress", "--gmsa", keft.toString(), "--jsonl", corpus.toString(), "--rate", Integer.toString(RATE),
+        CommandRun c = done(CliRun.of("compress", "--gmsa", keft.toString(), "--jsonl", corpus.toString(), "--rate", Integer.toString(RATE),
                 "--out", out.toString()));
         assertEquals(Integer.toString(DOCS.size()), c.value("documents"));
         List<Map<String, String>> lines = compressLines(c);
@@ -186,15 +187,15 @@ class PipelineCommandsTest {
 
         Path tcp = dir.resolve("tcp-ae");
         assertEquals("tcp-ae", done(gmsa(aeArgs("tcp-ae", 1, tcp))).value("method"));
-        CliRun otherMethod = CliRun.of("reconstruct", "--gmsa", tcp.toString(), "--soft", file.toString());
+        CommandRun otherMethod = CliRun.of("reconstruct", "--gmsa", tcp.toString(), "--soft", file.toString());
         assertOneLineError(otherMethod, "gmsa reconstruct: " + file + ": made by method gmsa, this model is tcp-ae");
 
         // the folder before KEFT: same compressor, but the soft tokens were made for the fine-tuned decoder
-        CliRun otherDecoder = CliRun.of("ask", "--gmsa", gmsa.toString(), "--soft", file.toString(), "--question", "Who?");
+        CommandRun otherDecoder = CliRun.of("ask", "--gmsa", gmsa.toString(), "--soft", file.toString(), "--question", "Who?");
         assertOneLineError(otherDecoder, "gmsa ask: " + file + ": made for decoder ");
     }
 
-    private static void assertOneLineError(CliRun run, String start) {
+    private static void assertOneLineError(CommandRun run, String start) {
         assertEquals(1, run.exit(), run.out() + run.err());
         String err = run.err().strip();
         assertEquals(1, err.lines().count(), "one line:\n" + err);
@@ -235,7 +236,7 @@ class PipelineCommandsTest {
         assertTrue(savedStep > 0 && savedStep < AE_STEPS, "killed mid-run, got a checkpoint at step " + savedStep);
         assertTrue(!Files.exists(out.resolve("compressor.safetensors")), "the killed run never finished");
 
-        CliRun resumed = done(gmsa(aeArgs("gmsa", AE_STEPS, out)));
+        CommandRun resumed = done(gmsa(aeArgs("gmsa", AE_STEPS, out)));
         assertEquals(Integer.toString(savedStep), resumed.value("resumed_at"));
         Map<String, String> uninterrupted = straightAe;
         // printed at 4 decimals; the killed process ran its first steps in a cold JVM, which may move a last bit
@@ -262,7 +263,7 @@ class PipelineCommandsTest {
 
     @Test
     void evalReportsRougeAndPerplexityConsistentWithReconstructAndLoss() throws IOException {
-        CliRun eval = CliRun.of("eval", "--gmsa", keft.toString(), "--task", "reconstruct", "--data", corpus.toString(),
+        CommandRun eval = CliRun.of("eval", "--gmsa", keft.toString(), "--task", "reconstruct", "--data", corpus.toString(),
                 "--count", Integer.toString(DOCS.size()), "--context-tokens", Integer.toString(CONTEXT), "--rate", Integer.toString(RATE)).ok();
         assertEquals("gmsa", eval.value("method"));
         assertEquals(Integer.toString(DOCS.size()), eval.value("texts"));
@@ -285,7 +286,7 @@ class PipelineCommandsTest {
         for (int i = 0; i < DOCS.size(); i++) {
             int[] ids = TOKENIZER.encode(DOCS.get(i));
             assertTrue(ids.length <= CONTEXT, "eval must see the whole text: " + DOCS.get(i));
-            CliRun r = CliRun.of("reconstruct", "--gmsa", keft.toString(), "--soft", soft.resolve(String.format("%06d.gmst", i)).toString(),
+            CommandRun r = CliRun.of("reconstruct", "--gmsa", keft.toString(), "--soft", soft.resolve(String.format("%06d.gmst", i)).toString(),
                     "--max-new-tokens", Integer.toString(ids.length + 16)).ok();
             String hypothesis = r.value("text"), reference = TOKENIZER.decode(ids);
             one.add(Rouge.rouge1(hypothesis, reference));
@@ -300,7 +301,7 @@ class PipelineCommandsTest {
     /** Generated held-out texts are cut to one length, so exp(mean token loss) is exp(loss=) exactly. */
     @Test
     void evalPerplexityIsExpOfTheMeanTokenLoss() {
-        CliRun eval = done(CliRun.of("eval", "--gmsa", keft.toString(), "--count", "2", "--context-tokens", Integer.toString(CONTEXT),
+        CommandRun eval = done(CliRun.of("eval", "--gmsa", keft.toString(), "--count", "2", "--context-tokens", Integer.toString(CONTEXT),
                 "--rate", Integer.toString(RATE)));
         double loss = number(eval, "loss"), perplexity = number(eval, "perplexity");
         assertTrue(loss > 0.1, eval.out());
@@ -310,12 +311,12 @@ class PipelineCommandsTest {
     @Test
     void theOriginalPromptBaselineIsFineTunedIntoItsOwnFolderAndEvaluated() throws IOException {
         Path original = dir.resolve("original");
-        CliRun keftRun = done(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", original.toString(), "--steps", "3",
+        CommandRun keftRun = done(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", original.toString(), "--steps", "3",
                 "--batch", "2", "--count", "6", "--documents", "2", "--threads", "1"));
         assertEquals("original", keftRun.value("method"));
         String manifest = java.nio.file.Files.readString(original.resolve("original.json"));
         assertTrue(manifest.contains("\"keftMode\" : \"QKV\"") && !manifest.contains(dir.toString()), "relative decoder path: " + manifest);
-        CliRun qa = done(CliRun.of("eval", "--task", "qa", "--decoder", original.toString(), "--count", "2", "--documents", "2",
+        CommandRun qa = done(CliRun.of("eval", "--task", "qa", "--decoder", original.toString(), "--count", "2", "--documents", "2",
                 "--max-answer-tokens", "4"));
         assertEquals("original", qa.value("method"));
         assertTrue(number(qa, "total_s") >= number(qa, "answer_s"), qa.out());
@@ -323,7 +324,7 @@ class PipelineCommandsTest {
 
         // a second stage (a curriculum) continues the first stage's deltas and still names the plain decoder
         Path stage2 = dir.resolve("original-2");
-        CliRun second = done(CliRun.of("train-keft", "--decoder", original.toString(), "--out", stage2.toString(), "--steps", "2",
+        CommandRun second = done(CliRun.of("train-keft", "--decoder", original.toString(), "--out", stage2.toString(), "--steps", "2",
                 "--batch", "2", "--count", "6", "--documents", "3", "--threads", "1"));
         assertEquals("original", second.value("method"));
         try (var fresh = dev.gmsa.compress.pipeline.OriginalPrompt.start(decoder, dev.gmsa.compress.model.KeftMode.QKV);
@@ -337,7 +338,7 @@ class PipelineCommandsTest {
         assertEquals(java.nio.file.Files.readString(original.resolve("original.json")).replace("../decoder", "X"),
                 java.nio.file.Files.readString(stage2.resolve("original.json")).replace("../decoder", "X"));
         // drills: each generated context asks one question per document; --count counts contexts
-        CliRun drill = done(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", dir.resolve("original-drill").toString(), "--drill",
+        CommandRun drill = done(CliRun.of("train-keft", "--decoder", decoder.toString(), "--out", dir.resolve("original-drill").toString(), "--drill",
                 "--steps", "2", "--batch", "2", "--count", "4", "--documents", "3", "--threads", "1"));
         assertEquals("4", drill.value("examples"));
         assertTrue(number(drill, "loss_first") > 0, drill.out());
@@ -352,7 +353,7 @@ class PipelineCommandsTest {
         for (List<String> who : List.of(List.of("--gmsa", keft.toString()), List.of("--decoder", decoder.toString()))) {
             List<String> args = new ArrayList<>(List.of("eval", "--task", "qa", "--count", "2", "--documents", "2", "--max-answer-tokens", "4"));
             args.addAll(who);
-            CliRun qa = done(gmsa(args));
+            CommandRun qa = done(gmsa(args));
             assertEquals(who.get(0).equals("--gmsa") ? "gmsa" : "original", qa.value("method"));
             assertEquals("2", qa.value("questions"));
             double em = number(qa, "em"), f1 = number(qa, "f1"), accuracy = number(qa, "accuracy");

@@ -1,6 +1,7 @@
 package dev.gmsa.cli;
 
-import dev.gmsa.compress.data.Fixtures;
+import dev.gmsa.testing.Fixtures;
+import dev.gmsa.testing.CommandRun;
 import dev.gmsa.loaders.TokenizerJson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RealTextCommandsTest {
     @TempDir static Path dir;
     private Path corpus, decoder;
-    private CliRun pretrain;
+    private CommandRun pretrain;
 
     private String[] pretrainArgs(int steps) {
         return new String[] {"pretrain", "--corpus", corpus.toString(), "--out", decoder.toString(), "--vocab", "300", "--hidden", "32",
@@ -52,7 +53,7 @@ class RealTextCommandsTest {
     @Test
     void aSecondRunResumesWithTheSameTokenizer() throws Exception {
         String tokenizerBefore = Files.readString(decoder.resolve("tokenizer.json"));
-        CliRun more = CliRun.of(pretrainArgs(4));
+        CommandRun more = CliRun.of(pretrainArgs(4));
         assertEquals(0, more.exit(), more.err());
         assertFalse(more.values().containsKey("tokenizer"), "the tokenizer is not trained again: " + more.out());
         assertEquals("4", more.value("steps"));
@@ -62,7 +63,7 @@ class RealTextCommandsTest {
     @Test
     void convertToBf16HalvesTheWeightsAndKeepsThePerplexity() {
         Path bf16 = dir.resolve("decoder-bf16");
-        CliRun convert = CliRun.of("convert", "--model", decoder.toString(), "--dtype", "bf16", "--out", bf16.toString()).ok();
+        CommandRun convert = CliRun.of("convert", "--model", decoder.toString(), "--dtype", "bf16", "--out", bf16.toString()).ok();
         long params = Long.parseLong(convert.value("params")), bytes = Long.parseLong(convert.value("bytes"));
         assertTrue(bytes < params * 2 + 100_000 && bytes >= params * 2, bytes + " bytes for " + params + " params");
         double f32 = Double.parseDouble(CliRun.of("perplexity", "--model", decoder.toString(), "--corpus", corpus.toString(), "--windows", "4",
@@ -76,7 +77,7 @@ class RealTextCommandsTest {
     @Test
     void makeDataWritesHeldOutTextsAndQaSets() throws Exception {
         Path data = dir.resolve("data");
-        CliRun make = CliRun.of("make-data", "--corpus", corpus.toString(), "--out", data.toString(), "--qa-count", "5", "--documents", "3,4").ok();
+        CommandRun make = CliRun.of("make-data", "--corpus", corpus.toString(), "--out", data.toString(), "--qa-count", "5", "--documents", "3,4").ok();
         assertEquals(pretrain.value("held_out_documents"), make.value("heldout_texts"));
         assertEquals(5, Files.readAllLines(data.resolve("qa-3docs.jsonl")).size());
         assertEquals(5, Files.readAllLines(data.resolve("qa-4docs.jsonl")).size());
@@ -87,14 +88,14 @@ class RealTextCommandsTest {
     void initContinuesFromAModelFolderWithItsTokenizer() throws Exception {
         Path continued = dir.resolve("continued");
         // a vanishing learning rate: the continued model must score as its starting point does
-        CliRun run = CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", continued.toString(),
+        CommandRun run = CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", continued.toString(),
                 "--seq", "32", "--batch", "2", "--steps", "1", "--lr", "1e-12", "--shares", "0.2,0.3,0.2,0.3", "--qa-drill",
                 "--qa-documents", "2,3", "--threads", "1");
         assertEquals(0, run.exit(), run.err());
         assertEquals(Files.readString(decoder.resolve("tokenizer.json")), Files.readString(continued.resolve("tokenizer.json")));
         String[] score = {"--corpus", corpus.toString(), "--windows", "4", "--tokens", "32"};
-        CliRun before = CliRun.of(concat(new String[] {"perplexity", "--model", decoder.toString()}, score)).ok();
-        CliRun after = CliRun.of(concat(new String[] {"perplexity", "--model", continued.toString()}, score)).ok();
+        CommandRun before = CliRun.of(concat(new String[] {"perplexity", "--model", decoder.toString()}, score)).ok();
+        CommandRun after = CliRun.of(concat(new String[] {"perplexity", "--model", continued.toString()}, score)).ok();
         assertEquals(Double.parseDouble(before.value("held_out_loss")), Double.parseDouble(after.value("held_out_loss")), 1e-3);
         double accuracy = Double.parseDouble(after.value("copy_token_accuracy"));
         assertTrue(accuracy >= 0 && accuracy <= 1 && Double.parseDouble(after.value("copy_loss")) > 0, after.out());
@@ -105,7 +106,7 @@ class RealTextCommandsTest {
     @Test
     void initCanTieTheEmbeddings() throws Exception {
         Path tied = dir.resolve("tied");
-        CliRun run = CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", tied.toString(),
+        CommandRun run = CliRun.of("pretrain", "--corpus", corpus.toString(), "--init", decoder.toString(), "--out", tied.toString(),
                 "--tie-embeddings", "--seq", "32", "--batch", "2", "--steps", "1", "--threads", "1");
         assertEquals(0, run.exit(), run.err());
         assertTrue(Files.readString(tied.resolve("config.json")).contains("\"tie_word_embeddings\" : true")

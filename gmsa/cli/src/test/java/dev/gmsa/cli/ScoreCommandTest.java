@@ -1,8 +1,9 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.Fixtures;
+import dev.gmsa.testing.CommandRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gmsa.compress.data.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ class ScoreCommandTest {
     @Test
     void textIsEncodedWithBosLikeHuggingFace() throws IOException {
         JsonNode ref = reference(STORIES);
-        CliRun run = CliRun.of("score", "--model", STORIES.toString(), "--text", ref.get("prompt").textValue()).ok();
+        CommandRun run = CliRun.of("score", "--model", STORIES.toString(), "--text", ref.get("prompt").textValue()).ok();
         assertEquals(ref.get("input_ids").size(), Integer.parseInt(run.value("tokens")), run.out());
         assertEquals(ref.get("loss").doubleValue(), Double.parseDouble(run.value("loss")), 1e-4, run.out());
         assertEquals(Math.exp(Double.parseDouble(run.value("loss"))), Double.parseDouble(run.value("ppl")), 1e-3, run.out());
@@ -37,7 +38,7 @@ class ScoreCommandTest {
     void idsAreScoredAsGiven() throws IOException {
         for (Path model : new Path[] {STORIES, Fixtures.path("tiny-llama3")}) {
             JsonNode ref = reference(model);
-            CliRun run = CliRun.of("score", "--model", model.toString(), "--ids", CliRun.joinIds(ints(ref.get("input_ids")))).ok();
+            CommandRun run = CliRun.of("score", "--model", model.toString(), "--ids", CliRun.joinIds(ints(ref.get("input_ids")))).ok();
             assertEquals(ref.get("input_ids").size(), Integer.parseInt(run.value("tokens")), model + "\n" + run.out());
             assertEquals(ref.get("loss").doubleValue(), Double.parseDouble(run.value("loss")), 1e-4, model + "\n" + run.out());
         }
@@ -46,7 +47,7 @@ class ScoreCommandTest {
     @Test
     void aMissingModelFolderIsOneLine() {
         Path missing = STORIES.resolveSibling("no-such-model");
-        CliRun run = CliRun.of("score", "--model", missing.toString(), "--text", "hello");
+        CommandRun run = CliRun.of("score", "--model", missing.toString(), "--text", "hello");
         assertEquals(1, run.exit());
         assertEquals("gmsa score: " + missing + ": not a model folder (expected config.json and *.safetensors)\n", run.err());
         assertEquals("", run.out());
@@ -55,17 +56,17 @@ class ScoreCommandTest {
     @Test
     void textWithoutATokenizerAndTooFewTokensAreOneLine() {
         Path noTokenizer = Fixtures.path("tiny-llama3");
-        CliRun text = CliRun.of("score", "--model", noTokenizer.toString(), "--text", "hello");
+        CommandRun text = CliRun.of("score", "--model", noTokenizer.toString(), "--text", "hello");
         assertEquals(1, text.exit());
         assertEquals("gmsa score: " + noTokenizer.resolve("tokenizer.json") + ": no tokenizer: this command needs one (or pass --ids)\n", text.err());
-        CliRun one = CliRun.of("score", "--model", STORIES.toString(), "--ids", "1");
+        CommandRun one = CliRun.of("score", "--model", STORIES.toString(), "--ids", "1");
         assertEquals(1, one.exit());
         assertEquals("gmsa score: score needs at least 2 tokens, got 1\n", one.err());
     }
 
     @Test
     void textAndIdsTogetherAreRefusedByTheParser() {
-        CliRun run = CliRun.of("score", "--model", STORIES.toString(), "--text", "hello", "--ids", "1,2");
+        CommandRun run = CliRun.of("score", "--model", STORIES.toString(), "--text", "hello", "--ids", "1,2");
         assertEquals(2, run.exit(), "picocli's exit code for a usage error");
         // picocli reports the error on the first line, then prints the usage
         assertEquals("Error: --text=TEXT, --ids=ID are mutually exclusive (specify only one)", run.err().lines().findFirst().orElse(""));
@@ -76,8 +77,8 @@ class ScoreCommandTest {
     @Test
     void withoutModelTheShippedDecoderScores() {
         String text = "The sea was calm that morning, and the gulls cried above the masts.";
-        CliRun shipped = CliRun.of("score", "--model", dev.gmsa.compress.pipeline.ShippedModels.decoder().toString(), "--text", text).ok();
-        CliRun byDefault = CliRun.of("score", "--text", text).ok();
+        CommandRun shipped = CliRun.of("score", "--model", dev.gmsa.compress.pipeline.ShippedModels.decoder().toString(), "--text", text).ok();
+        CommandRun byDefault = CliRun.of("score", "--text", text).ok();
         assertEquals(shipped.value("loss"), byDefault.value("loss"));
         assertTrue(Double.parseDouble(byDefault.value("ppl")) < 1000, "a real decoder reads English: " + byDefault.out());
     }

@@ -1,8 +1,9 @@
 package dev.gmsa.cli;
 
+import dev.gmsa.testing.Fixtures;
+import dev.gmsa.testing.CommandRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gmsa.compress.data.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,7 @@ class TokenizeCommandTest {
         for (JsonNode ref : refs) {
             String text = ref.get("text").textValue();
             if (wanted.stream().noneMatch(text::startsWith)) continue;
-            CliRun run = CliRun.of("tokenize", "--tokenizer", tokenizer(name).toString(), "--text", text).ok();
+            CommandRun run = CliRun.of("tokenize", "--tokenizer", tokenizer(name).toString(), "--text", text).ok();
             assertEquals(2, run.out().lines().count(), "two key=value lines:\n" + run.out());
             assertEquals(CliRun.joinIds(ints(ref.get("ids"))), run.value("ids"), name + " ids of " + text);
             assertEquals(escaped(ref.get("decoded").textValue()), run.value("decoded"), name + " decoded of " + text);
@@ -50,7 +51,7 @@ class TokenizeCommandTest {
         Path file = dir.resolve("text.txt");
         Files.writeString(file, text, StandardCharsets.UTF_8);
         for (String[] input : new String[][] {{"--text", text}, {"--text-file", file.toString()}}) {
-            CliRun run = CliRun.of("tokenize", "--tokenizer", tokenizer("llama3").toString(), input[0], input[1]).ok();
+            CommandRun run = CliRun.of("tokenize", "--tokenizer", tokenizer("llama3").toString(), input[0], input[1]).ok();
             List<String> lines = run.out().lines().toList();
             assertEquals(2, lines.size(), run.out());
             assertEquals("decoded=a\\\\b\\nc\\td\\r\\ne", lines.get(1));
@@ -60,7 +61,7 @@ class TokenizeCommandTest {
     @Test
     void aMissingTokenizerFileIsOneLine() {
         Path missing = tokenizer("llama3").resolveSibling("missing.json");
-        CliRun run = CliRun.of("tokenize", "--tokenizer", missing.toString(), "--text", "hi");
+        CommandRun run = CliRun.of("tokenize", "--tokenizer", missing.toString(), "--text", "hi");
         assertEquals(1, run.exit());
         assertEquals("gmsa tokenize: " + missing + ": file not found\n", run.err());
         assertEquals("", run.out());

@@ -1,7 +1,7 @@
 package dev.gmsa.loaders.safetensors;
 
+import dev.gmsa.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gmsa.loaders.Fixtures;
 import dev.gmsa.loaders.Json;
 import dev.gmsa.loaders.LoadException;
 import dev.gmsa.tensor.DType;

@@ -1,5 +1,6 @@
 package dev.gmsa.compress.data;
 
+import dev.gmsa.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

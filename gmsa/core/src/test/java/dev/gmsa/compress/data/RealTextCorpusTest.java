@@ -1,5 +1,6 @@
 package dev.gmsa.compress.data;
 
+import dev.gmsa.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,12 @@
-package dev.gmsa.loaders;
+package dev.gmsa.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the shared fixtures folder: walks up from the working directory to a folder with shared/fixtures. */
+/**
+ * The shared fixtures folder (real checkpoints, tokenizers, reference outputs, corpora; see its README): found by
+ * walking up from the working directory (the module under test) to a folder that holds shared/fixtures.
+ */
 public final class Fixtures {
     private static Path root;
 
@@ -18,6 +21,7 @@ public final class Fixtures {
         throw new IllegalStateException("no shared/fixtures folder above " + Path.of("").toAbsolutePath());
     }
 
+    /** A path inside the fixtures folder, e.g. {@code path("tokenizers", "qwen3", "tokenizer.json")}. */
     public static Path path(String first, String... more) {
         return root().resolve(Path.of(first, more));
     }
