@@ -136,7 +136,10 @@ public final class SyntheticMultiDocQa {
     public static List<QaExample> drill(long seed, int documents, Filler filler) {
         if (documents < 1) throw new IllegalArgumentException("a drill needs at least 1 document, got " + documents);
         SplittableRandom rng = new SplittableRandom(seed);
-        QuestionKind kind = QuestionKind.values()[rng.nextInt(QuestionKind.values().length)];
+        // answers must differ, so a kind takes part only if it has as many answers as there are documents
+        List<QuestionKind> kinds = java.util.Arrays.stream(QuestionKind.values()).filter(k -> distinctAnswers(k) >= documents).toList();
+        if (kinds.isEmpty()) throw new IllegalArgumentException("a drill of " + documents + " documents needs more than " + distinctAnswers(QuestionKind.WHAT) + " distinct answers");
+        QuestionKind kind = kinds.get(rng.nextInt(kinds.size()));
         List<Slots> facts = new ArrayList<>(documents);
         java.util.Set<String> questions = new java.util.HashSet<>(), answers = new java.util.HashSet<>();
         for (int tries = 0; facts.size() < documents; tries++) {
@@ -154,6 +157,16 @@ public final class SyntheticMultiDocQa {
         for (Slots s : facts) out.add(new QaExample(docs, question(kind, s), List.of(answer(kind, s))));
         for (int i = out.size() - 1; i > 0; i--) java.util.Collections.swap(out, i, rng.nextInt(i + 1));
         return out;
+    }
+
+    /** How many different answers a question kind has. */
+    static int distinctAnswers(QuestionKind kind) {
+        return switch (kind) {
+            case WHERE -> PLACES.size();
+            case WHO -> NAMES.size();
+            case WHAT -> COLORS.size() * THINGS.size();
+            case HOW_MANY -> NUMBERS.size();
+        };
     }
 
     private static Example example(SplittableRandom rng, Settings settings, Filler filler) {

@@ -137,8 +137,8 @@ class SyntheticMultiDocQaTest {
 
     @Test
     void aDrillAsksOneDistinctQuestionPerDocumentOverTheSameDocuments() {
-        for (long seed = 0; seed < 30; seed++) {
-            int n = 1 + (int) (seed % 8);
+        for (long seed = 0; seed < 40; seed++) {
+            int n = seed < 30 ? 1 + (int) (seed % 8) : 11 + (int) seed % 20; // past 10 documents: kinds with enough answers (no HOW_MANY)
             List<QaExample> drill = SyntheticMultiDocQa.drill(seed, n, SyntheticMultiDocQa.syntheticFiller(2));
             assertEquals(n, drill.size());
             assertEquals(n, new HashSet<>(drill.stream().map(QaExample::question).toList()).size(), "distinct questions: " + drill);
@@ -150,5 +150,6 @@ class SyntheticMultiDocQaTest {
             assertEquals(drill, SyntheticMultiDocQa.drill(seed, n, SyntheticMultiDocQa.syntheticFiller(2)), "deterministic in the seed");
         }
         assertThrows(IllegalArgumentException.class, () -> SyntheticMultiDocQa.drill(1, 0, SyntheticMultiDocQa.syntheticFiller(2)));
+        assertThrows(IllegalArgumentException.class, () -> SyntheticMultiDocQa.drill(1, 121, SyntheticMultiDocQa.syntheticFiller(2)));
     }
 }
